@@ -1,0 +1,362 @@
+package dev.storefront.faults;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import dev.storefront.common.web.Json;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A sweep of hostile requests over every public route of every service: malformed JSON, wrong
+ * types, huge and negative numbers, 10 MB bodies, deep nesting, control characters and broken
+ * unicode, injection strings, path traversal in ids, wrong content types, missing and duplicated
+ * headers. Every answer must be a 4xx error envelope with no stack trace or SQL in it; no table of
+ * any service may change; and every service must still be ready afterwards.
+ */
+@ResourceLock(SecurityShop.LOCK)
+class HostileInputTest {
+    /** What must never appear in an answer: stack frames, exception names, SQL and driver errors. */
+    private static final Pattern LEAK = Pattern.compile(
+            "(?i)(\\bat [a-z0-9_.$]+\\([A-Za-z0-9_]+\\.java:\\d+\\)|[a-z]+\\.[a-z]+\\.[A-Za-z.]*(Exception|Error)\\b|"
+                    + "PSQLException|SQLState|org\\.postgresql|syntax error at or near|\\bselect \\S+ from\\b|"
+                    + "insert into \\w+|jdbc:|hikari|com\\.fasterxml|io\\.helidon|root:x:0:0)");
+    /** Kit tables that change on their own (event bookkeeping); everything else must stay as it was. */
+    private static final Set<String> MOVING_TABLES = Set.of("outbox", "processed_events");
+
+    private static SecurityShop s;
+    private static Api api;
+    private static Shop.Session hostile;
+    private static String hostileAddress;
+
+    @BeforeAll
+    static void shop() {
+        s = SecurityShop.get();
+        api = s.api("10.9.3.1");
+        // a shopper of its own: the sweep spends their rate-limit buckets, not the other tests'
+        Shop.Session who = s.shop.newUser("Hostile Hank", "customer");
+        hostile = who;
+        hostileAddress = s.newAddress(who);
+        api.json("POST", "/api/cart/add", who.accessToken(), java.util.Map.of("productId", s.plentiful, "quantity", 1));
+        s.awaitQuiet();
+    }
+
+    /** A field of a body and what kind of value it takes. */
+    enum Kind { TEXT, EMAIL, PASSWORD, ROLE, ENUM, UUID, QUANTITY, MONEY, CURRENCY, OBJECT, LIST, MAP, BOOL }
+
+    record BodyRoute(String method, String path, String token, Map<String, Object> valid, Map<String, Kind> fields,
+                     Map<String, String> headers) {
+    }
+
+    private static List<BodyRoute> bodyRoutes() {
+        String admin = s.admin.accessToken();
+        String h = hostile.accessToken();
+        List<BodyRoute> routes = new ArrayList<>();
+        routes.add(route("POST", "/api/auth/register", null,
+                ordered("name", "Hostile", Kind.TEXT, "email", "fresh-" + UUID.randomUUID() + "@example.com", Kind.EMAIL,
+                        "password", Shop.PASSWORD, Kind.PASSWORD, "role", "customer", Kind.ROLE)));
+        routes.add(route("POST", "/api/auth/login", null,
+                ordered("email", "nobody-" + UUID.randomUUID() + "@example.com", Kind.EMAIL, "password", "wrong-password-1", Kind.PASSWORD)));
+        routes.add(route("POST", "/api/auth/refresh", null, ordered("refreshToken", "not-a-token", Kind.TEXT)));
+        routes.add(route("PUT", "/api/users/profile", h, ordered("name", "Hostile Hank", Kind.TEXT, "phone", "+1 555 0199", Kind.TEXT,
+                "preferences", Map.of("language", "en"), Kind.MAP)));
+        Map<String, Object[]> address = ordered("fullName", "Hank", Kind.TEXT, "line1", "1 Main Street", Kind.TEXT, "city", "Springfield",
+                Kind.TEXT, "postalCode", "12345", Kind.TEXT, "country", "US", Kind.ENUM, "isDefault", false, Kind.BOOL);
+        routes.add(route("POST", "/api/users/address", h, address));
+        routes.add(route("PUT", "/api/users/address/" + hostileAddress, h, address));
+        routes.add(route("POST", "/api/products", admin, ordered("name", "Hostile product", Kind.TEXT, "description", "x", Kind.TEXT,
+                "price", new java.math.BigDecimal("9.99"), Kind.MONEY, "currency", "USD", Kind.CURRENCY,
+                "images", List.of("https://img.example/a.png"), Kind.LIST, "attributes", Map.of("colour", "red"), Kind.MAP)));
+        routes.add(route("PUT", "/api/products/" + s.productOfVendorA, admin, ordered("price", new java.math.BigDecimal("5.00"), Kind.MONEY,
+                "attributes", Map.of("size", "M"), Kind.MAP, "name", "Vendor A thing", Kind.TEXT)));
+        routes.add(route("POST", "/api/categories", admin, ordered("name", "Hostile category", Kind.TEXT, "slug", "hostile-category", Kind.ENUM,
+                "parentId", UUID.randomUUID().toString(), Kind.UUID)));
+        routes.add(route("POST", "/api/inventory/add", admin, ordered("productId", s.plentiful, Kind.UUID, "quantity", 1, Kind.QUANTITY)));
+        routes.add(route("POST", "/api/cart/add", h, ordered("productId", s.plentiful, Kind.UUID, "quantity", 1, Kind.QUANTITY)));
+        routes.add(route("PUT", "/api/cart/items/" + s.plentiful, h, ordered("quantity", 2, Kind.QUANTITY)));
+        routes.add(route("PUT", "/api/orders/" + s.purchaseB.orderId() + "/status", admin,
+                ordered("action", "cancel", Kind.ENUM, "note", "hostile", Kind.TEXT)));
+        BodyRoute checkout = route("POST", "/api/checkout", h, ordered("shippingAddress", Shop.address("Hank"), Kind.OBJECT,
+                "paymentMethod", "pm_card_visa", Kind.ENUM));
+        routes.add(new BodyRoute(checkout.method(), checkout.path(), checkout.token(), checkout.valid(), checkout.fields(),
+                Map.of("Idempotency-Key", "hostile-" + UUID.randomUUID())));
+        return routes;
+    }
+
+    @Test
+    void hostileRequestsAreRefusedCleanlyWriteNothingAndLeaveEveryServiceServing() throws Exception {
+        Map<String, String> before = s.shop.fingerprint(MOVING_TABLES);
+        List<String> failures = new ArrayList<>();
+        int sent = 0;
+        for (BodyRoute route : bodyRoutes()) {
+            for (Hostile h : bodyAttacks(route)) {
+                sent++;
+                check(failures, route.method() + " " + route.path() + " " + h.label(), h.send());
+            }
+        }
+        for (Hostile h : pathAndQueryAttacks()) {
+            sent++;
+            check(failures, h.label(), h.send());
+        }
+        for (Hostile h : headerAttacks()) {
+            sent++;
+            check(failures, h.label(), h.send());
+        }
+        Thread.sleep(1_500); // anything wrongly accepted would now show, events included
+        s.awaitQuiet();
+        Map<String, String> after = s.shop.fingerprint(MOVING_TABLES);
+        List<String> changed = new ArrayList<>();
+        before.forEach((table, print) -> {
+            if (!print.equals(after.get(table))) {
+                changed.add(table + " (" + print.split(":")[0] + " -> " + String.valueOf(after.get(table)).split(":")[0] + " rows)");
+            }
+        });
+        Api.Reply ready = api.get("/observe/health/ready", null);
+        System.out.println("HOSTILE sweep: " + sent + " requests, " + failures.size() + " not refused cleanly, tables changed: " + changed
+                + ", ready " + ready.status());
+        failures.stream().limit(60).forEach(f -> System.out.println("  HOSTILE " + f));
+        assertThat(failures).as("answers that were not a clean 4xx").isEmpty();
+        assertThat(changed).as("tables written by refused requests").isEmpty();
+        assertThat(ready.status()).as(ready.toString()).isEqualTo(200);
+        // and still serving real work
+        assertThat(api.get("/api/products/" + s.plentiful, null).status()).isEqualTo(200);
+        assertThat(api.get("/api/cart", hostile.accessToken()).status()).isEqualTo(200);
+    }
+
+    private static void check(List<String> failures, String what, Api.Reply reply) {
+        if (reply == null) {
+            return; // an answer we accept as "connection closed" (see send): nothing was written, checked below
+        }
+        if (reply.status() < 400 || reply.status() >= 500) {
+            failures.add(what + " -> " + reply);
+        } else if (!reply.isErrorEnvelope() && !(reply.status() == 404 && reply.text().isEmpty())) {
+            failures.add(what + " -> no error envelope: " + reply);
+        } else if (LEAK.matcher(reply.text()).find()) {
+            failures.add(what + " -> leaks internals: " + reply);
+        }
+    }
+
+    /** One hostile request. */
+    record Hostile(String label, String method, String path, String token, byte[] body, List<String[]> headers) {
+        Api.Reply send() {
+            try {
+                return api.send(method, path, token, body, headers);
+            } catch (Api.TransportFailure e) {
+                // a server may close the connection on a 10 MB body it refused before reading it all
+                if (body != null && body.length > 5_000_000) {
+                    return null;
+                }
+                throw e;
+            }
+        }
+    }
+
+    private static List<Hostile> bodyAttacks(BodyRoute r) {
+        List<Hostile> out = new ArrayList<>();
+        List<String[]> json = headers(r, "application/json");
+        // malformed JSON and the wrong JSON shape
+        for (String raw : List.of("{", "{\"a\":}", "not json", "{'name':'x'}", "[1,2", "{\"a\":1,}", "{} {}", "null", "[]", "\"text\"",
+                "42", "true", "", "{\"a\":1}\u0000", "{\"" + "\\ud800" + "\":1}")) {
+            out.add(new Hostile("malformed " + shorten(raw), r.method(), r.path(), r.token(), raw.getBytes(StandardCharsets.UTF_8), json));
+        }
+        out.add(new Hostile("invalid UTF-8", r.method(), r.path(), r.token(), new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}, json));
+        // duplicated keys, an unknown field, a prototype-pollution style field
+        String first = r.fields().keySet().iterator().next();
+        String valid = Json.write(r.valid());
+        out.add(hostile(r, "duplicated key", "{\"" + first + "\":" + Json.write(r.valid().get(first)) + "," + valid.substring(1)));
+        out.add(hostile(r, "unknown field", valid.substring(0, valid.length() - 1) + ",\"isAdmin\":true}"));
+        out.add(hostile(r, "__proto__ field", valid.substring(0, valid.length() - 1) + ",\"__proto__\":{\"role\":\"admin\"}}"));
+        // deep nesting and a 10 MB body
+        out.add(hostile(r, "deeply nested arrays", "[".repeat(100_000) + "]".repeat(100_000)));
+        out.add(hostile(r, "deeply nested objects", "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_000)));
+        out.add(hostile(r, "a 10 MB body", "{\"" + first + "\":\"" + "A".repeat(10 * 1024 * 1024) + "\"}"));
+        out.add(hostile(r, "a 300 KB string", with(r, first, "B".repeat(300 * 1024))));
+        // wrong content types
+        for (String type : List.of("text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                "application/jsonx", "text/json")) {
+            out.add(new Hostile("content type " + type, r.method(), r.path(), r.token(), valid.getBytes(StandardCharsets.UTF_8), headers(r, type)));
+        }
+        out.add(new Hostile("no content type", r.method(), r.path(), r.token(), valid.getBytes(StandardCharsets.UTF_8), headers(r, null)));
+        // each field: wrong types, bad values for its kind
+        r.fields().forEach((field, kind) -> {
+            for (Object bad : badValues(kind)) {
+                out.add(hostile(r, field + "=" + shorten(Json.write(bad)), with(r, field, bad)));
+            }
+        });
+        return out;
+    }
+
+    private static List<Object> badValues(Kind kind) {
+        List<Object> bad = new ArrayList<>();
+        if (kind != Kind.LIST) {
+            bad.add(List.of(1));
+        }
+        if (kind != Kind.MAP && kind != Kind.OBJECT) {
+            bad.add(Map.of("x", 1));
+        }
+        if (kind != Kind.BOOL) {
+            bad.add(true);
+        }
+        String sqlInjection = "' OR '1'='1'; DROP TABLE users; --";
+        switch (kind) {
+            case TEXT, PASSWORD -> bad.addAll(List.of(12345, 1.5, "a\u0000b", "bell\u0007", "esc\u001b[31m", "x".repeat(100_000),
+                    new RawJson("\"\\ud800 lone surrogate\"")));
+            case EMAIL -> bad.addAll(List.of(12345, "not-an-email", sqlInjection, "<script>alert(1)</script>@x.com", "a\u0000@example.com",
+                    "x".repeat(300) + "@example.com"));
+            case ENUM -> bad.addAll(List.of(12345, sqlInjection, "<script>alert(1)</script>", "\u0000", "x".repeat(10_000)));
+            case ROLE -> bad.addAll(List.of(12345, "admin", "service", "ADMIN", sqlInjection, "\u0000"));
+            case UUID -> bad.addAll(List.of(12345, "not-a-uuid", sqlInjection, "../../../etc/passwd", "00000000-0000-0000-0000-00000000000g",
+                    "<script>alert(1)</script>"));
+            case QUANTITY -> bad.addAll(List.of("1", -1, 0, 1.5, new RawJson("1e400"), new RawJson("123456789012345678901234567890"),
+                    new RawJson("-9223372036854775809"), new RawJson("2147483648"), new RawJson("NaN")));
+            case MONEY -> bad.addAll(List.of("9.99", -0.01, 0.001, new RawJson("1e400"), new RawJson("-1e308"),
+                    new RawJson("123456789012345678901234567890.12"), new RawJson("99999999999.99"), new RawJson("Infinity")));
+            case CURRENCY -> bad.addAll(List.of(840, "usd", "US'D", "DOLLARS", sqlInjection));
+            case OBJECT -> bad.addAll(List.of("x", 1, List.of()));
+            case LIST -> bad.addAll(List.of("x", 1, java.util.Collections.nCopies(1_000, "https://img.example/a.png"),
+                    List.of("javascript:alert(1)"), List.of("file:///etc/passwd")));
+            case MAP -> bad.addAll(List.of("x", 1, Map.of("k", List.of(1)), Map.of("k", "a\u0000b"), Map.of("", "v"), bigMap()));
+            case BOOL -> bad.addAll(List.of("true", 1, "yes"));
+        }
+        return bad;
+    }
+
+    private static Map<String, Object> bigMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < 500; i++) {
+            m.put("k" + i, "v");
+        }
+        return m;
+    }
+
+    /** A JSON literal written as is (numbers JSON can carry but Java cannot). */
+    record RawJson(String text) {
+    }
+
+    private static String with(BodyRoute r, String field, Object value) {
+        StringBuilder sb = new StringBuilder("{");
+        for (Map.Entry<String, Object> e : r.valid().entrySet()) {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            Object v = e.getKey().equals(field) ? value : e.getValue();
+            sb.append(Json.write(e.getKey())).append(':').append(v instanceof RawJson raw ? raw.text() : Json.write(v));
+        }
+        return sb.append('}').toString();
+    }
+
+    private static Hostile hostile(BodyRoute r, String label, String body) {
+        return new Hostile(label, r.method(), r.path(), r.token(), body.getBytes(StandardCharsets.UTF_8), headers(r, "application/json"));
+    }
+
+    private static List<String[]> headers(BodyRoute r, String contentType) {
+        List<String[]> headers = new ArrayList<>();
+        if (contentType != null) {
+            headers.add(new String[] {"Content-Type", contentType});
+        }
+        r.headers().forEach((k, v) -> headers.add(new String[] {k, v}));
+        return headers;
+    }
+
+    /** Ids that are not ids, in every route that takes one; query parameters out of range or of the wrong kind. */
+    private static List<Hostile> pathAndQueryAttacks() {
+        String admin = s.admin.accessToken();
+        String h = hostile.accessToken();
+        List<String> badIds = List.of("..%2F..%2F..%2Fetc%2Fpasswd", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "..%5C..%5Cwindows%5Cwin.ini",
+                "'%20OR%20'1'%3D'1", "1%3BDROP%20TABLE%20orders", "%3Cscript%3Ealert(1)%3C%2Fscript%3E", "%00", "null", "-1",
+                "00000000-0000-0000-0000-000000000000", "9".repeat(5_000), "%C3%BC%E2%80%AE");
+        List<String[]> idRoutes = List.of(
+                new String[] {"GET", "/api/products/{}", null}, new String[] {"PUT", "/api/products/{}", admin},
+                new String[] {"DELETE", "/api/products/{}", admin}, new String[] {"GET", "/api/inventory/{}", null},
+                new String[] {"PUT", "/api/cart/items/{}", h}, new String[] {"DELETE", "/api/cart/items/{}", h},
+                new String[] {"GET", "/api/orders/{}", h}, new String[] {"PUT", "/api/orders/{}/status", admin},
+                new String[] {"GET", "/api/checkout/{}", h}, new String[] {"GET", "/api/payments/{}", h},
+                new String[] {"PUT", "/api/users/address/{}", h}, new String[] {"DELETE", "/api/users/address/{}", h});
+        List<Hostile> out = new ArrayList<>();
+        for (String[] route : idRoutes) {
+            for (String id : badIds) {
+                String path = route[1].replace("{}", id);
+                boolean body = route[0].equals("PUT");
+                String json = route[1].contains("status") ? "{\"action\":\"ship\"}" : route[1].contains("cart") ? "{\"quantity\":1}"
+                        : route[1].contains("address") ? Json.write(Shop.address("Traversal")) : "{\"price\":1.00}";
+                out.add(new Hostile(route[0] + " " + path, route[0], path, route[2], body ? json.getBytes(StandardCharsets.UTF_8) : null,
+                        body ? List.<String[]>of(new String[] {"Content-Type", "application/json"}) : List.of()));
+            }
+        }
+        List<String[]> queries = List.of(
+                new String[] {"/api/products?page=-1", null}, new String[] {"/api/products?page=0", null},
+                new String[] {"/api/products?limit=1000000", null}, new String[] {"/api/products?limit=abc", null},
+                new String[] {"/api/products?page=99999999999999999999", null}, new String[] {"/api/products?minPrice=-5", null},
+                new String[] {"/api/products?maxPrice=1e400", null}, new String[] {"/api/products?minPrice=abc", null},
+                new String[] {"/api/products?minPrice=0.001", null}, new String[] {"/api/products?sort=%27%3BDROP%20TABLE%20products%3B--", null},
+                new String[] {"/api/products?sort=price;", null}, new String[] {"/api/products?category=..%2F..%2Fetc", null},
+                new String[] {"/api/orders?page=abc", h}, new String[] {"/api/orders?limit=-1", h},
+                new String[] {"/api/orders/admin?status=%27%20OR%201%3D1--", admin}, new String[] {"/api/orders/admin?from=yesterday", admin},
+                new String[] {"/api/orders/admin?from=2030-01-01&to=2020-01-01", admin},
+                new String[] {"/api/notifications?limit=100000", h}, new String[] {"/api/notifications?page=-3", h},
+                new String[] {"/api/inventory/status/low-stock?page=0", admin}, new String[] {"/api/inventory/status/low-stock?limit=x", admin});
+        for (String[] q : queries) {
+            out.add(new Hostile("GET " + q[0], "GET", q[0], q[1], null, List.of()));
+        }
+        return out;
+    }
+
+    /** Missing and duplicated headers on routes that care about them. */
+    private static List<Hostile> headerAttacks() {
+        String h = hostile.accessToken();
+        byte[] checkout = Json.writeBytes(Map.of("shippingAddress", Shop.address("Hank"), "paymentMethod", "pm_card_visa"));
+        String[] json = {"Content-Type", "application/json"};
+        List<Hostile> out = new ArrayList<>();
+        out.add(new Hostile("checkout without Idempotency-Key", "POST", "/api/checkout", h, checkout, List.<String[]>of(json)));
+        out.add(new Hostile("checkout with two Idempotency-Keys", "POST", "/api/checkout", h, checkout,
+                List.of(json, new String[] {"Idempotency-Key", "key-one-12345"}, new String[] {"Idempotency-Key", "key-two-12345"})));
+        out.add(new Hostile("checkout with a hostile Idempotency-Key", "POST", "/api/checkout", h, checkout,
+                List.of(json, new String[] {"Idempotency-Key", "'; DROP TABLE sagas; --"})));
+        out.add(new Hostile("checkout with a 10 KB Idempotency-Key", "POST", "/api/checkout", h, checkout,
+                List.of(json, new String[] {"Idempotency-Key", "k".repeat(10_000)})));
+        out.add(new Hostile("checkout with two Content-Types", "POST", "/api/checkout", h, checkout,
+                List.of(json, new String[] {"Content-Type", "text/plain"}, new String[] {"Idempotency-Key", "two-types-12345"})));
+        for (String path : List.of("/api/cart", "/api/orders", "/api/notifications", "/api/auth/me", "/api/users/profile")) {
+            out.add(new Hostile("two Authorization headers on " + path, "GET", path, null, null,
+                    List.of(new String[] {"Authorization", "Bearer " + h}, new String[] {"Authorization", "Bearer " + s.admin.accessToken()})));
+            out.add(new Hostile("no Authorization on " + path, "GET", path, null, null, List.of()));
+        }
+        out.add(new Hostile("a 20 KB header", "GET", "/api/products", null, null, List.<String[]>of(new String[] {"X-Junk", "j".repeat(20_000)})));
+        out.add(new Hostile("unknown method", "PATCH", "/api/cart", h, "{}".getBytes(StandardCharsets.UTF_8), List.<String[]>of(json)));
+        out.add(new Hostile("TRACE", "TRACE", "/api/products", null, null, List.of()));
+        return out;
+    }
+
+    private static BodyRoute route(String method, String path, String token, Map<String, Object[]> fields) {
+        Map<String, Object> valid = new LinkedHashMap<>();
+        Map<String, Kind> kinds = new LinkedHashMap<>();
+        fields.forEach((k, v) -> {
+            valid.put(k, v[0]);
+            kinds.put(k, (Kind) v[1]);
+        });
+        return new BodyRoute(method, path, token, valid, kinds, Map.of());
+    }
+
+    /** name, value, kind, name, value, kind, … */
+    private static Map<String, Object[]> ordered(Object... triples) {
+        Map<String, Object[]> m = new LinkedHashMap<>();
+        for (int i = 0; i < triples.length; i += 3) {
+            m.put((String) triples[i], new Object[] {triples[i + 1], triples[i + 2]});
+        }
+        return m;
+    }
+
+    private static String shorten(String s) {
+        String plain = s.replaceAll("\\p{Cntrl}", "?");
+        return plain.length() > 40 ? plain.substring(0, 40) + "…(" + s.length() + ")" : plain;
+    }
+}

@@ -1,0 +1,205 @@
+package dev.storefront.faults;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import dev.storefront.launcher.Services;
+import dev.storefront.launcher.Settings;
+
+/**
+ * What a test knows about a running platform (one-process or split): its URL, its settings and
+ * so its databases, and the few shop actions tests set themselves up with. Databases are named
+ * {@code sff_<id>_<service>} and dropped on {@link #dropDatabases()}.
+ */
+final class Shop {
+    static final String PASSWORD = "correct-horse-9";
+
+    final String id = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40, 1L << 45), 36);
+    final Settings settings;
+    Api api;
+
+    Shop(String dbHost, String natsUrl, Map<String, String> extra) {
+        Map<String, String> config = new HashMap<>(extra);
+        config.put("storefront.events.stream", "F" + id.toUpperCase());
+        config.put("storefront.events.subject-prefix", "f" + id);
+        settings = new Settings(0, dbHost, "postgres", "", "sff_" + id + "_", natsUrl, false, config);
+    }
+
+    void connect(int port, Duration timeout) {
+        api = new Api("http://127.0.0.1:" + port, timeout);
+    }
+
+    Connection db(String service) throws SQLException {
+        return DriverManager.getConnection(settings.jdbcUrl(service), settings.dbUser(), settings.dbPassword());
+    }
+
+    /** Runs a query returning rows as maps (column label -> value). */
+    List<Map<String, Object>> rows(String service, String sql, Object... params) {
+        try (Connection c = db(service); var st = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                st.setObject(i + 1, params[i]);
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= n; i++) {
+                        row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(service + ": " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    long count(String service, String sql, Object... params) {
+        Object v = rows(service, sql, params).getFirst().values().iterator().next();
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+
+    /** The names of a service's own tables (not Flyway's). */
+    List<String> tables(String service) {
+        return rows(service, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+                + "AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'flyway%' ORDER BY 1").stream()
+                .map(r -> (String) r.get("table_name")).toList();
+    }
+
+    /** A fingerprint of every row of every table of every service (row counts and contents). */
+    Map<String, String> fingerprint(java.util.Set<String> ignoredTables) {
+        Map<String, String> prints = new java.util.TreeMap<>();
+        for (Services s : Services.values()) {
+            for (String table : tables(s.id())) {
+                if (ignoredTables.contains(table) || ignoredTables.contains(s.id() + "." + table)) {
+                    continue;
+                }
+                var row = rows(s.id(), "SELECT count(*) AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM \""
+                        + table + "\" t").getFirst();
+                prints.put(s.id() + "." + table, row.get("n") + ":" + row.get("h"));
+            }
+        }
+        return prints;
+    }
+
+    /**
+     * Set-up calls right after start: a platform that just came up may still be warming (or a
+     * dependency may not be ready), so a timeout or 5xx is retried for up to a minute.
+     */
+    Api.Reply patient(java.util.function.Supplier<Api.Reply> call) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (true) {
+            try {
+                Api.Reply reply = call.get();
+                if (reply.status() < 500 || System.nanoTime() > deadline) {
+                    return reply;
+                }
+            } catch (Api.TransportFailure e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    String login(String email) {
+        Api.Reply reply = patient(() -> api.json("POST", "/api/auth/login", null, Map.of("email", email, "password", PASSWORD)));
+        if (reply.status() != 200) {
+            throw new AssertionError("login " + email + " failed: " + reply);
+        }
+        return reply.data().path("accessToken").asText();
+    }
+
+    record Session(String userId, String email, String accessToken, String refreshToken) {
+    }
+
+    /** Registers a user with this role (customer or vendor) and logs them in. */
+    Session newUser(String name, String role) {
+        String email = name.toLowerCase().replaceAll("[^a-z0-9]", "") + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        Api.Reply reply = patient(() -> api.json("POST", "/api/auth/register", null,
+                Map.of("name", name, "email", email, "password", PASSWORD, "role", role)));
+        if (reply.status() != 201) {
+            throw new AssertionError("register " + email + " failed: " + reply);
+        }
+        Api.Reply login = patient(() -> api.json("POST", "/api/auth/login", null, Map.of("email", email, "password", PASSWORD)));
+        if (login.status() != 200) {
+            throw new AssertionError("login " + email + " failed: " + login);
+        }
+        return new Session(reply.data().path("id").asText(), email, login.data().path("accessToken").asText(),
+                login.data().path("refreshToken").asText());
+    }
+
+    Session admin() {
+        Api.Reply login = patient(() -> api.json("POST", "/api/auth/login", null, Map.of("email", "admin@storefront.local", "password", "admin12345")));
+        if (login.status() != 200) {
+            throw new AssertionError("admin login failed: " + login);
+        }
+        return new Session(login.data().path("user").path("id").asText(), "admin@storefront.local",
+                login.data().path("accessToken").asText(), login.data().path("refreshToken").asText());
+    }
+
+    /** Creates a product as {@code token} (admin or vendor) and, when stock > 0, gives it stock as admin. */
+    String newProduct(String token, String adminToken, String name, String price, int stock) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", name);
+        body.put("description", "Fault test product " + name);
+        body.put("price", new BigDecimal(price));
+        body.put("currency", "USD");
+        Api.Reply created = patient(() -> api.json("POST", "/api/products", token, body));
+        if (created.status() != 201) {
+            throw new AssertionError("create product failed: " + created);
+        }
+        String productId = created.data().path("id").asText();
+        if (stock > 0) {
+            Api.Reply added = patient(() -> api.json("POST", "/api/inventory/add", adminToken, Map.of("productId", productId, "quantity", stock)));
+            if (added.status() >= 300) {
+                throw new AssertionError("add stock failed: " + added);
+            }
+        }
+        return productId;
+    }
+
+    static Map<String, Object> address(String name) {
+        return Map.of("fullName", name, "line1", "1 Main Street", "city", "Springfield", "postalCode", "12345", "country", "US");
+    }
+
+    /** Drops this shop's databases (best effort). */
+    void dropDatabases() {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + settings.dbHost() + "/postgres",
+                settings.dbUser(), settings.dbPassword()); var st = c.createStatement()) {
+            for (Services s : Services.values()) {
+                st.execute("DROP DATABASE IF EXISTS \"" + settings.dbPrefix() + s.id() + "\" WITH (FORCE)");
+            }
+        } catch (SQLException ignored) {
+            // best effort: a leftover test database does no harm
+        }
+    }
+
+    /** Deletes this shop's JetStream stream (best effort). */
+    void deleteStream() {
+        try (var nats = io.nats.client.Nats.connect(settings.natsUrl())) {
+            nats.jetStreamManagement().deleteStream("F" + id.toUpperCase());
+        } catch (Exception ignored) {
+            // the stream may never have been created
+        }
+    }
+}

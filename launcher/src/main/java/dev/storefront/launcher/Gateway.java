@@ -1,0 +1,73 @@
+package dev.storefront.launcher;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.storefront.common.web.ErrorHandling;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * The split mode's front door, a small stand-in for the Kubernetes Ingress: routes each public
+ * /api prefix to its service and serves the UI. /internal is never routed, as in the cluster.
+ */
+final class Gateway {
+    private static final List<HeaderName> FORWARDED_REQUEST = List.of(HeaderNames.AUTHORIZATION, HeaderNames.CONTENT_TYPE,
+            HeaderNames.ACCEPT, HeaderNames.IF_NONE_MATCH, HeaderNames.create("Idempotency-Key"),
+            HeaderNames.create("X-Request-Id"), HeaderNames.create("Stripe-Signature"));
+    private static final List<HeaderName> FORWARDED_RESPONSE = List.of(HeaderNames.CONTENT_TYPE, HeaderNames.ETAG,
+            HeaderNames.CACHE_CONTROL, HeaderNames.RETRY_AFTER, HeaderNames.create("X-Request-Id"));
+
+    private Gateway() {
+    }
+
+    static WebServer start(int port, Map<Services, Integer> services) {
+        Map<String, WebClient> routes = new LinkedHashMap<>();
+        for (Services service : services.keySet()) {
+            WebClient client = WebClient.builder().baseUri("http://127.0.0.1:" + services.get(service))
+                    .readTimeout(Duration.ofSeconds(30)).build();
+            service.publicPrefixes().forEach(prefix -> routes.put(prefix, client));
+        }
+        HttpRouting.Builder routing = HttpRouting.builder();
+        ErrorHandling.install(routing);
+        routing.any("/api/*", (req, res) -> proxy(routes, req, res));
+        routing.any("/internal/*", ErrorHandling::notFound);
+        WebUi.mount(routing);
+        return WebServer.builder().port(port).host("0.0.0.0").routing(routing).build().start();
+    }
+
+    private static void proxy(Map<String, WebClient> routes, ServerRequest req, ServerResponse res) {
+        String path = req.path().rawPath();
+        WebClient target = routes.entrySet().stream()
+                .filter(e -> path.equals(e.getKey()) || path.startsWith(e.getKey() + "/"))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+        if (target == null) {
+            ErrorHandling.notFound(req, res);
+            return;
+        }
+        String query = req.query().rawValue();
+        HttpClientRequest out = target.method(Method.create(req.prologue().method().text()))
+                .uri(path + (query.isEmpty() ? "" : "?" + query));
+        for (HeaderName name : FORWARDED_REQUEST) {
+            req.headers().first(name).ifPresent(v -> out.header(name, v));
+        }
+        byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : null;
+        try (HttpClientResponse in = body == null ? out.request() : out.submit(body)) {
+            res.status(in.status());
+            for (HeaderName name : FORWARDED_RESPONSE) {
+                in.headers().first(name).ifPresent(v -> res.header(name, v));
+            }
+            res.send(in.entity().hasEntity() ? in.as(byte[].class) : new byte[0]);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.storefront.launcher;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.helidon.webserver.WebServer;
+
+/**
+ * Every service in its own JVM on its own port (8081-8088), so one can be killed and restarted,
+ * and a gateway on the launcher's port that routes /api/<service> to them and serves the UI.
+ */
+public final class SplitPlatform implements AutoCloseable {
+    /** How long a service may take to listen (a loaded CI machine needs more than a laptop). */
+    private static final long START_TIMEOUT_MS = Long.getLong("storefront.split.start-timeout-ms", 60_000L);
+
+    private final Map<Services, Process> processes = new LinkedHashMap<>();
+    private final Settings settings;
+    private final int portOffset;
+    private final Path logDir;
+    private WebServer gateway;
+
+    private SplitPlatform(Settings settings, int portOffset) throws IOException {
+        this.settings = settings;
+        this.portOffset = portOffset;
+        this.logDir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"),
+                portOffset == 0 ? "storefront-split" : "storefront-split-" + portOffset));
+    }
+
+    public static SplitPlatform start(Settings settings) throws IOException, InterruptedException {
+        return start(settings, 0);
+    }
+
+    /**
+     * As {@link #start(Settings)} with every service on its split port + {@code portOffset}, so a test
+     * can run a split platform while another one (a developer's, a benchmark's) holds 8081-8088.
+     */
+    public static SplitPlatform start(Settings settings, int portOffset) throws IOException, InterruptedException {
+        SplitPlatform platform = new SplitPlatform(settings, portOffset);
+        try {
+            for (Services service : Services.values()) {
+                platform.startService(service);
+                // auth first: the others fetch its keys and their tokens from it
+                if (service == Services.AUTH) {
+                    platform.awaitPort(platform.servicePort(service), START_TIMEOUT_MS);
+                }
+            }
+            for (Services service : platform.processes.keySet()) {
+                platform.awaitPort(platform.servicePort(service), START_TIMEOUT_MS);
+            }
+            Map<Services, Integer> ports = new LinkedHashMap<>();
+            platform.processes.keySet().forEach(s -> ports.put(s, platform.servicePort(s)));
+            platform.gateway = Gateway.start(settings.port(), ports);
+            return platform;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            platform.close(); // no orphaned service JVMs when start fails
+            throw e;
+        }
+    }
+
+    public int port() {
+        return gateway.port();
+    }
+
+    /** The port one service listens on. */
+    public int servicePort(Services service) {
+        return service.splitPort + portOffset;
+    }
+
+    /** Where each service's output goes ({@code <service>.log}). */
+    public Path logDir() {
+        return logDir;
+    }
+
+    /** Waits until a (re)started service accepts connections. */
+    public void awaitService(Services service, long timeoutMs) throws InterruptedException {
+        awaitPort(servicePort(service), timeoutMs);
+    }
+
+    /** Starts (or restarts) one service's JVM. */
+    public synchronized Process startService(Services service) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of("-XX:+UseSerialGC", "-Xss512k", "-Xmx128m", "-XX:MaxMetaspaceSize=96m",
+                "-XX:ReservedCodeCacheSize=32m", "-XX:CICompilerCount=2"));
+        // extra JVM options, e.g. a class-data archive per service ({service} is replaced) for quicker restarts
+        for (String option : System.getProperty("storefront.split.jvm-options", "").trim().split("\\s+")) {
+            if (!option.isEmpty()) {
+                command.add(option.replace("{service}", service.id()));
+            }
+        }
+        // a test may hand its services a private copy of the classpath, safe from jars rebuilt meanwhile
+        command.addAll(List.of("-cp", System.getProperty("storefront.split.classpath", System.getProperty("java.class.path")),
+                service.mainClass()));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> env = builder.environment();
+        settings.serviceConfig(service.id(), s -> "http://127.0.0.1:" + servicePort(Services.valueOf(s.toUpperCase(Locale.ROOT))))
+                .forEach((key, value) -> env.put(envName(key), value));
+        env.put("SERVER_PORT", String.valueOf(servicePort(service)));
+        File log = logDir.resolve(service.id() + ".log").toFile();
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+        Process process = builder.start();
+        processes.put(service, process);
+        return process;
+    }
+
+    /** kill -9 of one service (fault tests). */
+    public synchronized void kill(Services service) {
+        Process process = processes.get(service);
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+
+    private void awaitPort(int port, long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (IOException e) {
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("A service did not start listening on port " + port + " (logs in " + logDir + ")");
+    }
+
+    /**
+     * storefront.services.auth.url -> STOREFRONT_SERVICES_AUTH_URL. Dashes become {@code _DASH_}, the
+     * only spelling Helidon maps back to '-' (it ignores names with "__" altogether).
+     */
+    static String envName(String key) {
+        return key.replace("-", "_dash_").replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
+    @Override
+    public void close() {
+        if (gateway != null) {
+            gateway.stop();
+        }
+        processes.values().forEach(Process::destroy);
+        for (Process process : processes.values()) {
+            try {
+                if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

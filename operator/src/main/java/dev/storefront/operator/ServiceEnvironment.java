@@ -1,0 +1,159 @@
+package dev.storefront.operator;
+
+import dev.storefront.operator.model.ShopService;
+import dev.storefront.operator.model.Storefront;
+import dev.storefront.operator.model.StorefrontSpec;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The environment of one service's pods, using exactly the variables of docs/contracts.md: plain values go into
+ * the service's ConfigMap, credentials are secretKeyRefs, and spec env overrides come last and win.
+ */
+public final class ServiceEnvironment {
+    public static final String JWT_KEY = "signing-key.pem";
+    public static final String CLIENTS_KEY = "clients";
+    public static final String ISSUER = "storefront-auth";
+
+    private ServiceEnvironment() {
+    }
+
+    /**
+     * The environment variable Helidon reads as config key {@code key}: dots become underscores and
+     * dashes {@code _DASH_} (so {@code storefront.auth.signing-key} is {@code STOREFRONT_AUTH_SIGNING_DASH_KEY}).
+     */
+    public static String envName(String key) {
+        return key.replace("-", "_DASH_").replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
+    /** Plain (non-secret) settings, the data of the service's ConfigMap. Sorted so the config hash is stable. */
+    public static Map<String, String> configMapData(Storefront sf, ShopService service) {
+        var spec = sf.getSpec();
+        var data = new TreeMap<String, String>();
+        data.put("SERVER_PORT", String.valueOf(ShopService.PORT));
+        if (!service.isBackend()) {
+            return data;
+        }
+        data.put(envName("storefront.db.url"), DatabaseEndpoint.of(sf).jdbcUrl(sf, service));
+        // the operator provisions the database; services must not try to create it with their login role
+        data.put(envName("storefront.db.create-database"), "false");
+        if (spec.messaging.mode == StorefrontSpec.MessagingMode.InCluster) {
+            data.put("NATS_URL", "nats://" + StorefrontNames.nats(sf) + ":4222");
+        } else if (spec.messaging.external.credentialsSecretRef == null) {
+            data.put("NATS_URL", spec.messaging.external.url);
+        }
+        data.put(envName("storefront.auth.jwks-url"), serviceUrl(sf, ShopService.AUTH) + "/api/auth/.well-known/jwks.json");
+        data.put(envName("storefront.auth.issuer"), ISSUER);
+        for (ShopService other : ShopService.backends()) {
+            if (other != service) {
+                data.put(envName("storefront.services." + other.id() + ".url"), serviceUrl(sf, other));
+            }
+        }
+        data.put(envName("storefront.service-client.id"), service.id());
+        data.put(envName("storefront.demo-data"), String.valueOf(Boolean.TRUE.equals(spec.demoData)));
+        switch (service) {
+            case AUTH -> {
+                data.put(envName("storefront.auth.admin.email"), spec.admin.email);
+                // behind the ingress every peer is the ingress: rate-limit by the client it forwards
+                data.put(envName("storefront.auth.client-ip-header"), "X-Forwarded-For");
+            }
+            case PAYMENT -> data.put(envName("storefront.payment.provider"), spec.payment.provider.name());
+            case NOTIFY -> {
+                if (spec.mail.host != null) {
+                    data.put(envName("storefront.mail.host"), spec.mail.host);
+                    data.put(envName("storefront.mail.port"), String.valueOf(spec.mail.port));
+                    data.put(envName("storefront.mail.from"), spec.mail.from);
+                    data.put(envName("storefront.mail.tls"), String.valueOf(Boolean.TRUE.equals(spec.mail.tls)));
+                }
+            }
+            default -> {
+            }
+        }
+        return data;
+    }
+
+    /** Credentials from Secrets, then the spec's overrides (which replace anything of the same name). */
+    public static List<EnvVar> env(Storefront sf, ShopService service) {
+        var spec = sf.getSpec();
+        var env = new ArrayList<EnvVar>();
+        if (service.isBackend()) {
+            String dbSecret = StorefrontNames.databaseSecret(sf, service);
+            env.add(fromSecret(envName("storefront.db.user"), dbSecret, "username"));
+            env.add(fromSecret(envName("storefront.db.password"), dbSecret, "password"));
+            env.add(fromSecret(envName("storefront.service-client.secret"), StorefrontNames.serviceClientsSecret(sf), service.id()));
+            var natsCredentials = spec.messaging.mode == StorefrontSpec.MessagingMode.External
+                    ? spec.messaging.external.credentialsSecretRef : null;
+            if (natsCredentials != null) {
+                env.add(fromSecret("NATS_URL", natsCredentials.name, natsCredentials.key));
+            }
+        }
+        switch (service) {
+            case AUTH -> {
+                env.add(fromSecret(envName("storefront.auth.service-clients"), StorefrontNames.serviceClientsSecret(sf), CLIENTS_KEY));
+                env.add(fromSecret(envName("storefront.auth.signing-key"), StorefrontNames.jwtSecret(sf), JWT_KEY));
+                env.add(fromSecret(envName("storefront.auth.admin.password"), StorefrontNames.adminSecret(sf), "password"));
+            }
+            case PAYMENT -> {
+                var stripe = spec.payment.secretRef;
+                if (spec.payment.provider == StorefrontSpec.PaymentProvider.stripe && stripe != null) {
+                    env.add(fromSecret("STRIPE_SECRET_KEY", stripe.name, stripe.secretKeyKey));
+                    env.add(fromSecret("STRIPE_WEBHOOK_SECRET", stripe.name, stripe.webhookSecretKey));
+                }
+            }
+            case NOTIFY -> {
+                var mail = spec.mail.secretRef;
+                if (spec.mail.host != null && mail != null) {
+                    env.add(fromSecret(envName("storefront.mail.username"), mail.name, mail.usernameKey));
+                    env.add(fromSecret(envName("storefront.mail.password"), mail.name, mail.passwordKey));
+                }
+            }
+            default -> {
+            }
+        }
+        for (var override : spec.services.get(service).env) {
+            env.removeIf(e -> e.getName().equals(override.name));
+            env.add(new EnvVarBuilder().withName(override.name).withValue(override.value).build());
+        }
+        return env;
+    }
+
+    /** Changes whenever the pods' configuration changes, so the Deployment rolls its pods. */
+    public static String configHash(Storefront sf, ShopService service) {
+        var text = new StringBuilder();
+        configMapData(sf, service).forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        env(sf, service).forEach(e -> text.append(e).append('\n'));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Base URL of a service inside the namespace (no trailing slash). */
+    public static String serviceUrl(Storefront sf, ShopService service) {
+        return "http://" + StorefrontNames.service(sf, service) + ":" + ShopService.PORT;
+    }
+
+    public static String image(Storefront sf, ShopService service) {
+        var image = sf.getSpec().image;
+        String tag = image.tag == null || image.tag.isBlank() ? sf.getSpec().version : image.tag;
+        return image.registry + "/storefront-" + service.id().toLowerCase(Locale.ROOT) + ":" + tag;
+    }
+
+    private static EnvVar fromSecret(String name, String secret, String key) {
+        return new EnvVarBuilder().withName(name)
+                .withNewValueFrom().withNewSecretKeyRef().withName(secret).withKey(key).endSecretKeyRef().endValueFrom()
+                .build();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.storefront.operator;
+
+import dev.storefront.operator.model.ShopService;
+import dev.storefront.operator.model.Storefront;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Names and labels of everything a Storefront makes, in one place so dependents and status agree. */
+public final class StorefrontNames {
+    public static final String MANAGED_BY = "storefront-operator";
+    public static final String LABEL_NAME = "app.kubernetes.io/name";
+    public static final String LABEL_INSTANCE = "app.kubernetes.io/instance";
+    public static final String LABEL_COMPONENT = "app.kubernetes.io/component";
+    public static final String LABEL_PART_OF = "app.kubernetes.io/part-of";
+    public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+    /** Marks the pods of the shop's own services (not PostgreSQL or NATS), for NetworkPolicies. */
+    public static final String LABEL_TIER = Storefront.GROUP + "/tier";
+    public static final String TIER_SERVICE = "service";
+    /** Informers only watch what the operator labelled, not every Secret in the cluster. */
+    public static final String MANAGED_SELECTOR = LABEL_MANAGED_BY + "=" + MANAGED_BY;
+    public static final String CONFIG_HASH_ANNOTATION = Storefront.GROUP + "/config-hash";
+
+    private StorefrontNames() {
+    }
+
+    public static String service(Storefront sf, ShopService service) {
+        return sf.getMetadata().getName() + "-" + service.id();
+    }
+
+    public static String configMap(Storefront sf, ShopService service) {
+        return service(sf, service) + "-config";
+    }
+
+    public static String databaseSecret(Storefront sf, ShopService service) {
+        return sf.getMetadata().getName() + "-db-" + service.id();
+    }
+
+    public static String jwtSecret(Storefront sf) {
+        return sf.getMetadata().getName() + "-jwt";
+    }
+
+    public static String serviceClientsSecret(Storefront sf) {
+        return sf.getMetadata().getName() + "-service-clients";
+    }
+
+    public static String adminSecret(Storefront sf) {
+        return sf.getMetadata().getName() + "-admin";
+    }
+
+    public static String postgres(Storefront sf) {
+        return sf.getMetadata().getName() + "-postgres";
+    }
+
+    public static String postgresAdminSecret(Storefront sf) {
+        return postgres(sf) + "-admin";
+    }
+
+    public static String nats(Storefront sf) {
+        return sf.getMetadata().getName() + "-nats";
+    }
+
+    public static String cnpgCluster(Storefront sf) {
+        return sf.getMetadata().getName() + "-db";
+    }
+
+    /** CloudNativePG writes the superuser's credentials here when enableSuperuserAccess is on. */
+    public static String cnpgSuperuserSecret(Storefront sf) {
+        return cnpgCluster(sf) + "-superuser";
+    }
+
+    public static String route(Storefront sf) {
+        return sf.getMetadata().getName();
+    }
+
+    /** PostgreSQL identifier for this shop's database and role of a service: {@code <prefix>_<service>}. */
+    public static String database(Storefront sf, ShopService service) {
+        String prefix = sf.getSpec().database.namePrefix;
+        if (prefix == null || prefix.isBlank()) {
+            prefix = sf.getMetadata().getName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+            if (!Character.isLetter(prefix.charAt(0))) {
+                prefix = "sf_" + prefix;
+            }
+            prefix = prefix.substring(0, Math.min(prefix.length(), 40));
+        }
+        return prefix + "_" + service.id();
+    }
+
+    public static Map<String, String> labels(Storefront sf, String component) {
+        var labels = new LinkedHashMap<String, String>();
+        labels.put(LABEL_NAME, "storefront");
+        labels.put(LABEL_INSTANCE, sf.getMetadata().getName());
+        labels.put(LABEL_COMPONENT, component);
+        labels.put(LABEL_PART_OF, "storefront");
+        labels.put(LABEL_MANAGED_BY, MANAGED_BY);
+        return labels;
+    }
+
+    /** The labels that pick a component's pods: stable, so Deployments never need a new selector. */
+    public static Map<String, String> selector(Storefront sf, String component) {
+        return Map.of(LABEL_INSTANCE, sf.getMetadata().getName(), LABEL_COMPONENT, component);
+    }
+
+    public static Map<String, String> serviceLabels(Storefront sf, ShopService service) {
+        var labels = labels(sf, service.id());
+        labels.put(LABEL_TIER, TIER_SERVICE);
+        return labels;
+    }
+}

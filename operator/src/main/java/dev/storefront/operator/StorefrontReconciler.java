@@ -1,0 +1,519 @@
+package dev.storefront.operator;
+
+import dev.storefront.operator.Conditions.Verdict;
+import dev.storefront.operator.db.DatabaseProvisioner;
+import dev.storefront.operator.db.DatabaseProvisioner.AdminLogin;
+import dev.storefront.operator.db.DatabaseProvisioner.ServiceDatabase;
+import dev.storefront.operator.dependent.AutoscalersDependent;
+import dev.storefront.operator.dependent.CnpgCluster;
+import dev.storefront.operator.dependent.GenericChildren;
+import dev.storefront.operator.dependent.ConfigMapsDependent;
+import dev.storefront.operator.dependent.DeploymentsDependent;
+import dev.storefront.operator.dependent.DisruptionBudgetsDependent;
+import dev.storefront.operator.dependent.GeneratedSecretsDependent;
+import dev.storefront.operator.dependent.HttpRoute;
+import dev.storefront.operator.dependent.IngressDependent;
+import dev.storefront.operator.dependent.NetworkPoliciesDependent;
+import dev.storefront.operator.dependent.ServicesDependent;
+import dev.storefront.operator.dependent.StatefulSetsDependent;
+import dev.storefront.operator.model.ShopService;
+import dev.storefront.operator.model.Storefront;
+import dev.storefront.operator.model.StorefrontSpec;
+import dev.storefront.operator.model.StorefrontStatus;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a Storefront into a running shop: runs the dependent-resource workflow, provisions the databases over
+ * JDBC, and writes a kstatus-style status. The workflow is invoked explicitly so that a paused or invalid
+ * Storefront leaves everything it made untouched.
+ */
+@Workflow(explicitInvocation = true, handleExceptionsInReconciler = true, dependents = {
+        @Dependent(name = StorefrontReconciler.SECRETS, type = GeneratedSecretsDependent.class),
+        @Dependent(name = "config-maps", type = ConfigMapsDependent.class),
+        @Dependent(name = "stateful-sets", type = StatefulSetsDependent.class, dependsOn = StorefrontReconciler.SECRETS),
+        @Dependent(name = "services", type = ServicesDependent.class),
+        @Dependent(name = "deployments", type = DeploymentsDependent.class,
+                dependsOn = {StorefrontReconciler.SECRETS, "config-maps"}),
+        @Dependent(name = "autoscalers", type = AutoscalersDependent.class, dependsOn = "deployments"),
+        @Dependent(name = "disruption-budgets", type = DisruptionBudgetsDependent.class, dependsOn = "deployments"),
+        @Dependent(name = "network-policies", type = NetworkPoliciesDependent.class),
+        @Dependent(name = "ingress", type = IngressDependent.class, dependsOn = "services")
+})
+@ControllerConfiguration(name = StorefrontReconciler.NAME,
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+// transient failures (API server, database server) retry with back-off, and keep retrying
+@GradualRetry(initialInterval = 2000, intervalMultiplier = 2.0, maxInterval = 300_000, maxAttempts = Integer.MAX_VALUE)
+public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Storefront> {
+    public static final String NAME = "storefront";
+    static final String SECRETS = "generated-secrets";
+    /** While something is still starting, look again this soon even without an event. */
+    static final Duration RECHECK = Duration.ofSeconds(15);
+    private static final String PENDING_STATUS = "storefront.pending-status";
+    private static final Logger LOG = LoggerFactory.getLogger(StorefrontReconciler.class);
+
+    /** Storefront -> fingerprint of the last successful provisioning, so JDBC runs only when something changed. */
+    private final Map<ResourceID, String> provisioned = new ConcurrentHashMap<>();
+
+    @Override
+    public UpdateControl<Storefront> reconcile(Storefront sf, Context<Storefront> context) throws Exception {
+        String before = Serialization.asJson(sf.getStatus());
+        StorefrontStatus status = sf.getStatus() == null ? new StorefrontStatus() : sf.getStatus();
+        sf.setStatus(status);
+        status.operatorVersion = OperatorSettings.version();
+        Long generation = sf.getMetadata().getGeneration();
+        var verdicts = new ArrayList<Verdict>();
+
+        if (sf.paused()) {
+            verdicts.add(Verdict.isTrue(Conditions.RECONCILIATION_PAUSED, "Paused",
+                    "Reconciliation is paused by spec.paused or the " + Storefront.PAUSED_ANNOTATION
+                            + " annotation; nothing is changed until it is removed."));
+            status.conditions = Conditions.merge(status.conditions, verdicts, generation, Instant.now());
+            return patchIfChanged(sf, before, null);
+        }
+        verdicts.add(Verdict.isFalse(Conditions.RECONCILIATION_PAUSED, "Reconciling", "Reconciliation is active."));
+        status.observedGeneration = generation;
+
+        List<String> problems = specProblems(sf);
+        if (!problems.isEmpty()) {
+            String message = "The spec is invalid: " + String.join("; ", problems) + ". Fix the Storefront.";
+            verdicts.add(Verdict.isFalse(Conditions.READY, "InvalidSpec", message));
+            verdicts.add(Verdict.isTrue(Conditions.DEGRADED, "InvalidSpec", message));
+            status.conditions = Conditions.merge(status.conditions, verdicts, generation, Instant.now());
+            return patchIfChanged(sf, before, null);
+        }
+
+        var errors = new ArrayList<String>();
+        var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+        result.getErroredDependents().forEach((dependent, e) -> {
+            LOG.warn("Storefront {}: dependent {} failed", ResourceID.fromResource(sf), dependent.name(), e);
+            errors.add(dependent.name() + ": " + e.getMessage());
+        });
+
+        var setupProblems = new java.util.HashMap<String, String>();
+        GenericKubernetesResource cluster = applyGeneric(sf, context, CnpgCluster.GVK, StorefrontNames.cnpgCluster(sf),
+                CnpgCluster.desired(sf), sf.getSpec().database.reclaimPolicy == StorefrontSpec.ReclaimPolicy.Delete,
+                errors, setupProblems);
+        GenericKubernetesResource route = applyGeneric(sf, context, HttpRoute.GVK, StorefrontNames.route(sf),
+                HttpRoute.desired(sf), true, errors, setupProblems);
+
+        Verdict database = setupProblems.containsKey("database")
+                ? Verdict.isFalse(Conditions.DATABASE_READY, "CloudNativePGNotInstalled", setupProblems.get("database"))
+                : database(sf, context, status, errors, cluster);
+        Verdict messaging = messaging(sf, context);
+        Verdict services = services(sf, context, status);
+        Verdict gateway = setupProblems.containsKey("gateway")
+                ? Verdict.isFalse(Conditions.GATEWAY_READY, "GatewayAPINotInstalled", setupProblems.get("gateway"))
+                : gateway(sf, context, status, route);
+        verdicts.addAll(List.of(database, messaging, services, gateway));
+        if (errors.isEmpty()) {
+            verdicts.add(Verdict.isFalse(Conditions.DEGRADED, "AsExpected", "No errors in the last reconciliation."));
+        } else {
+            verdicts.add(Verdict.isTrue(Conditions.DEGRADED, "ReconcileError", String.join("; ", errors)
+                    + ". Retrying with back-off."));
+        }
+        var notReady = List.of(database, messaging, services, gateway).stream().filter(v -> !v.status()).toList();
+        if (!errors.isEmpty()) {
+            verdicts.add(Verdict.isFalse(Conditions.READY, "ReconcileError", String.join("; ", errors)));
+        } else if (notReady.isEmpty()) {
+            verdicts.add(Verdict.isTrue(Conditions.READY, "Ready", "The shop is running at " + status.url + "."));
+        } else {
+            verdicts.add(Verdict.isFalse(Conditions.READY, notReady.getFirst().reason(),
+                    notReady.stream().map(Verdict::message).collect(Collectors.joining(" "))));
+        }
+        status.conditions = Conditions.merge(status.conditions, verdicts, generation, Instant.now());
+
+        if (!errors.isEmpty()) {
+            // let JOSDK retry with back-off; updateErrorStatus writes the status computed here
+            context.managedWorkflowAndDependentResourceContext().put(PENDING_STATUS, status);
+            throw new ReconcileFailure(String.join("; ", errors));
+        }
+        return patchIfChanged(sf, before, notReady.isEmpty() ? null : RECHECK);
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<Storefront> updateErrorStatus(Storefront sf, Context<Storefront> context, Exception e) {
+        var pending = context.managedWorkflowAndDependentResourceContext().get(PENDING_STATUS, StorefrontStatus.class);
+        StorefrontStatus status = pending.orElseGet(() -> sf.getStatus() == null ? new StorefrontStatus() : sf.getStatus());
+        if (pending.isEmpty()) {
+            String message = e.getMessage() + ". Retrying with back-off.";
+            status.conditions = Conditions.merge(status.conditions, List.of(
+                    Verdict.isFalse(Conditions.READY, "ReconcileError", message),
+                    Verdict.isTrue(Conditions.DEGRADED, "ReconcileError", message)),
+                    sf.getMetadata().getGeneration(), Instant.now());
+        }
+        sf.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(sf);
+    }
+
+    @Override
+    public DeleteControl cleanup(Storefront sf, Context<Storefront> context) {
+        provisioned.remove(ResourceID.fromResource(sf));
+        if (sf.getSpec().database.reclaimPolicy != StorefrontSpec.ReclaimPolicy.Delete) {
+            LOG.info("Storefront {} deleted; reclaimPolicy Retain keeps its databases", ResourceID.fromResource(sf));
+            return DeleteControl.defaultDelete();
+        }
+        DatabaseEndpoint endpoint = DatabaseEndpoint.of(sf);
+        try {
+            AdminLogin admin = adminLogin(sf, context, endpoint);
+            if (admin == null) {
+                throw new SQLException("admin Secret " + endpoint.adminSecret().name + " is missing or incomplete");
+            }
+            new DatabaseProvisioner(admin).drop(serviceDatabases(sf, Map.of()));
+            LOG.info("Storefront {} deleted; dropped its databases and roles", ResourceID.fromResource(sf));
+            return DeleteControl.defaultDelete();
+        } catch (SQLException | RuntimeException e) {
+            if (endpoint.ownedByStorefront()) {
+                // the server and its volume go away with the Storefront, so there is nothing left to keep
+                LOG.info("Storefront {}: could not drop databases on its own server ({}); it is deleted with it",
+                        ResourceID.fromResource(sf), e.getMessage());
+                return DeleteControl.defaultDelete();
+            }
+            LOG.warn("Storefront {}: dropping databases failed, finalizer kept: {}", ResourceID.fromResource(sf), e.getMessage());
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(RECHECK.multipliedBy(2));
+        }
+    }
+
+    /** What the schema cannot say (or an old API server did not check). */
+    static List<String> specProblems(Storefront sf) {
+        var spec = sf.getSpec();
+        var problems = new ArrayList<String>();
+        for (ShopService service : ShopService.values()) {
+            var s = spec.services.get(service);
+            if (s.replicas != null && s.replicas < 0) {
+                problems.add("services." + service.id() + ".replicas must not be negative");
+            }
+            if (s.autoscaling != null && s.autoscaling.maxReplicas != null && s.autoscaling.minReplicas != null
+                    && s.autoscaling.minReplicas > s.autoscaling.maxReplicas) {
+                problems.add("services." + service.id() + ".autoscaling.minReplicas (" + s.autoscaling.minReplicas
+                        + ") exceeds maxReplicas (" + s.autoscaling.maxReplicas + ")");
+            }
+            if (s.autoscaling != null && s.autoscaling.maxReplicas == null) {
+                problems.add("services." + service.id() + ".autoscaling.maxReplicas is required");
+            }
+        }
+        if (spec.database.mode == StorefrontSpec.DatabaseMode.External
+                && (spec.database.external == null || spec.database.external.host == null
+                || spec.database.external.adminSecretRef == null)) {
+            problems.add("database.mode External needs database.external.host and adminSecretRef");
+        }
+        if (spec.messaging.mode == StorefrontSpec.MessagingMode.External
+                && (spec.messaging.external == null || spec.messaging.external.url == null)) {
+            problems.add("messaging.mode External needs messaging.external.url");
+        }
+        if (spec.payment.provider == StorefrontSpec.PaymentProvider.stripe && spec.payment.secretRef == null) {
+            problems.add("payment.provider stripe needs payment.secretRef");
+        }
+        return problems;
+    }
+
+    /** Applies a generic child; a missing CRD is a setup problem for the status, other failures are retried. */
+    private static GenericKubernetesResource applyGeneric(Storefront sf, Context<Storefront> context,
+                                                          io.javaoperatorsdk.operator.processing.dependent.kubernetes.GroupVersionKindPlural gvk,
+                                                          String name, GenericKubernetesResource desired, boolean owned,
+                                                          List<String> errors, Map<String, String> setupProblems) {
+        try {
+            return GenericChildren.reconcile(context.getClient(), sf, gvk, name, desired, owned);
+        } catch (GenericChildren.CrdMissingException e) {
+            setupProblems.put(gvk == CnpgCluster.GVK ? "database" : "gateway", e.getMessage() + ".");
+        } catch (RuntimeException e) {
+            errors.add(gvk.getKind() + " " + name + ": " + e.getMessage());
+        }
+        return null;
+    }
+
+    private Verdict database(Storefront sf, Context<Storefront> context, StorefrontStatus status, List<String> errors,
+                             GenericKubernetesResource cluster) {
+        var spec = sf.getSpec();
+        DatabaseEndpoint endpoint = DatabaseEndpoint.of(sf);
+        Map<String, Secret> generated = byName(context.getSecondaryResources(Secret.class), s -> s.getMetadata().getName());
+        var previous = status.databases == null ? List.<StorefrontStatus.DatabaseStatus>of() : status.databases;
+        ResourceID id = ResourceID.fromResource(sf);
+        status.databases = new ArrayList<>();
+        for (ShopService service : ShopService.backends()) {
+            var db = new StorefrontStatus.DatabaseStatus();
+            db.service = service.id();
+            db.database = StorefrontNames.database(sf, service);
+            db.role = db.database;
+            db.secretName = StorefrontNames.databaseSecret(sf, service);
+            db.applied = previous.stream().anyMatch(p -> db.database.equals(p.database) && Boolean.TRUE.equals(p.applied))
+                    && provisioned.containsKey(id);
+            status.databases.add(db);
+        }
+
+        switch (spec.database.mode) {
+            case InCluster -> {
+                if (!isReady(context.getSecondaryResources(StatefulSet.class), StorefrontNames.postgres(sf))) {
+                    return Verdict.isFalse(Conditions.DATABASE_READY, "PostgresStarting", "The in-cluster PostgreSQL "
+                            + "StatefulSet " + StorefrontNames.postgres(sf) + " has no ready pod yet.");
+                }
+            }
+            case CloudNativePG -> {
+                if (!CnpgCluster.isReady(cluster)) {
+                    return Verdict.isFalse(Conditions.DATABASE_READY, "ClusterStarting", "The CloudNativePG Cluster "
+                            + StorefrontNames.cnpgCluster(sf) + " has no ready instance yet (is the CloudNativePG operator installed?).");
+                }
+            }
+            case External -> {
+            }
+        }
+        var adminRef = endpoint.adminSecret();
+        Secret adminSecret = context.getClient().secrets().inNamespace(sf.getMetadata().getNamespace())
+                .withName(adminRef.name).get();
+        if (adminSecret == null) {
+            return Verdict.isFalse(Conditions.DATABASE_READY, "AdminSecretNotFound", "Secret " + adminRef.name
+                    + " (database admin credentials) was not found in namespace " + sf.getMetadata().getNamespace()
+                    + "; create it with keys " + adminRef.usernameKey + " and " + adminRef.passwordKey + ".");
+        }
+        AdminLogin admin = adminLogin(endpoint, adminSecret);
+        if (admin == null) {
+            return Verdict.isFalse(Conditions.DATABASE_READY, "AdminSecretInvalid", "Secret " + adminRef.name
+                    + " lacks key " + adminRef.usernameKey + "; add it (and " + adminRef.passwordKey + ").");
+        }
+        var credentials = new java.util.HashMap<ShopService, String>();
+        for (ShopService service : ShopService.backends()) {
+            Secret secret = generated.get(StorefrontNames.databaseSecret(sf, service));
+            String password = secret == null || secret.getData() == null ? null : decode(secret.getData().get("password"));
+            if (password == null) {
+                return Verdict.isFalse(Conditions.DATABASE_READY, "CredentialsPending", "The login Secret "
+                        + StorefrontNames.databaseSecret(sf, service) + " is not written yet.");
+            }
+            credentials.put(service, password);
+        }
+        var databases = serviceDatabases(sf, credentials);
+        String fingerprint = admin + "|" + databases.stream().map(d -> d.database() + ":" + d.password().hashCode())
+                .collect(Collectors.joining(","));
+        if (!fingerprint.equals(provisioned.get(id))) {
+            try {
+                new DatabaseProvisioner(admin).provision(databases);
+                provisioned.put(id, fingerprint);
+                LOG.info("Storefront {}: provisioned {} databases on {}", id, databases.size(), admin);
+            } catch (SQLException e) {
+                provisioned.remove(id);
+                status.databases.forEach(d -> d.applied = false);
+                errors.add("database provisioning on " + admin + ": " + e.getMessage());
+                return Verdict.isFalse(Conditions.DATABASE_READY, "ProvisioningFailed", "Could not create the "
+                        + "databases on " + admin + ": " + e.getMessage() + ". Check that the server is reachable "
+                        + "and the admin role may CREATE DATABASE and CREATE ROLE.");
+            }
+        }
+        status.databases.forEach(d -> d.applied = true);
+        return Verdict.isTrue(Conditions.DATABASE_READY, "Provisioned", databases.size() + " databases and login roles "
+                + "exist on " + endpoint.host() + ":" + endpoint.port() + ".");
+    }
+
+    private Verdict messaging(Storefront sf, Context<Storefront> context) {
+        var messaging = sf.getSpec().messaging;
+        if (messaging.mode == StorefrontSpec.MessagingMode.InCluster) {
+            if (!isReady(context.getSecondaryResources(StatefulSet.class), StorefrontNames.nats(sf))) {
+                return Verdict.isFalse(Conditions.MESSAGING_READY, "NatsStarting", "The in-cluster NATS StatefulSet "
+                        + StorefrontNames.nats(sf) + " has no ready pod yet.");
+            }
+            return Verdict.isTrue(Conditions.MESSAGING_READY, "NatsReady", "In-cluster NATS JetStream is ready.");
+        }
+        var credentials = messaging.external.credentialsSecretRef;
+        if (credentials != null) {
+            String missing = missingSecretKeys(sf, context, credentials.name, List.of(credentials.key));
+            if (missing != null) {
+                return Verdict.isFalse(Conditions.MESSAGING_READY, "CredentialsSecretNotFound", missing);
+            }
+        }
+        return Verdict.isTrue(Conditions.MESSAGING_READY, "ExternalConfigured", "Services use the external NATS server; "
+                + "their readiness checks report whether it is reachable.");
+    }
+
+    private Verdict services(Storefront sf, Context<Storefront> context, StorefrontStatus status) {
+        var spec = sf.getSpec();
+        var missing = new ArrayList<String>();
+        if (spec.payment.provider == StorefrontSpec.PaymentProvider.stripe) {
+            var stripe = spec.payment.secretRef;
+            String problem = missingSecretKeys(sf, context, stripe.name, List.of(stripe.secretKeyKey, stripe.webhookSecretKey));
+            if (problem != null) {
+                missing.add(problem);
+            }
+        }
+        if (spec.mail.host != null && spec.mail.secretRef != null) {
+            var mail = spec.mail.secretRef;
+            String problem = missingSecretKeys(sf, context, mail.name, List.of(mail.usernameKey, mail.passwordKey));
+            if (problem != null) {
+                missing.add(problem);
+            }
+        }
+        Map<String, Deployment> deployments = byName(context.getSecondaryResources(Deployment.class),
+                d -> d.getMetadata().getName());
+        status.services = new ArrayList<>();
+        var waiting = new ArrayList<String>();
+        for (ShopService service : ShopService.values()) {
+            Deployment deployment = deployments.get(StorefrontNames.service(sf, service));
+            var s = new StorefrontStatus.ServiceStatus();
+            s.name = service.id();
+            s.image = ServiceEnvironment.image(sf, service);
+            Integer wanted = DeploymentsDependent.replicas(sf, service);
+            var deploymentStatus = deployment == null ? null : deployment.getStatus();
+            s.desiredReplicas = wanted != null ? wanted
+                    : deploymentStatus != null && deploymentStatus.getReplicas() != null ? deploymentStatus.getReplicas()
+                    : spec.services.get(service).autoscaling.minReplicas;
+            s.readyReplicas = deploymentStatus == null || deploymentStatus.getReadyReplicas() == null ? 0
+                    : deploymentStatus.getReadyReplicas();
+            status.services.add(s);
+            boolean current = deployment != null && (deploymentStatus == null || deploymentStatus.getObservedGeneration() == null
+                    || deployment.getMetadata().getGeneration() == null
+                    || deploymentStatus.getObservedGeneration() >= deployment.getMetadata().getGeneration());
+            if (deployment == null || !current || s.readyReplicas < s.desiredReplicas) {
+                waiting.add(service.id() + " " + s.readyReplicas + "/" + s.desiredReplicas);
+            }
+        }
+        if (!missing.isEmpty()) {
+            return Verdict.isFalse(Conditions.SERVICES_READY, "SecretNotFound", String.join(" ", missing));
+        }
+        if (!waiting.isEmpty()) {
+            return Verdict.isFalse(Conditions.SERVICES_READY, "PodsNotReady", "Waiting for ready pods: "
+                    + String.join(", ", waiting) + ". Check the pods' events and logs if this lasts.");
+        }
+        return Verdict.isTrue(Conditions.SERVICES_READY, "AllReplicasReady", "All " + ShopService.values().length
+                + " services have their ready replicas.");
+    }
+
+    private Verdict gateway(Storefront sf, Context<Storefront> context, StorefrontStatus status,
+                            GenericKubernetesResource route) {
+        var gateway = sf.getSpec().gateway;
+        if (gateway == null) {
+            status.url = ServiceEnvironment.serviceUrl(sf, ShopService.WEB).replace(":" + ShopService.PORT,
+                    "." + sf.getMetadata().getNamespace() + ".svc:" + ShopService.PORT);
+            return Verdict.isTrue(Conditions.GATEWAY_READY, "NotConfigured", "No gateway in the spec: the shop is "
+                    + "reachable inside the cluster at " + status.url + ".");
+        }
+        status.url = (gateway.tlsSecretName != null ? "https://" : "http://") + gateway.host;
+        if (gateway.tlsSecretName != null) {
+            String missing = missingSecretKeys(sf, context, gateway.tlsSecretName, List.of("tls.crt", "tls.key"));
+            if (missing != null) {
+                return Verdict.isFalse(Conditions.GATEWAY_READY, "TLSSecretNotFound", missing);
+            }
+        }
+        if (gateway.parentRef != null) {
+            if (route == null) {
+                return Verdict.isFalse(Conditions.GATEWAY_READY, "RouteMissing", "HTTPRoute "
+                        + StorefrontNames.route(sf) + " does not exist yet (are the Gateway API CRDs installed?).");
+            }
+            if (Serialization.asJson(route.getAdditionalProperties().get("status")).contains("\"status\":\"False\"")) {
+                return Verdict.isFalse(Conditions.GATEWAY_READY, "RouteNotAccepted", "Gateway "
+                        + gateway.parentRef.name + " did not accept HTTPRoute " + StorefrontNames.route(sf)
+                        + "; see the route's status.parents.");
+            }
+            return Verdict.isTrue(Conditions.GATEWAY_READY, "RouteAttached", "HTTPRoute " + StorefrontNames.route(sf)
+                    + " routes " + gateway.host + " through Gateway " + gateway.parentRef.name + ".");
+        }
+        boolean exists = context.getSecondaryResources(Ingress.class).stream()
+                .anyMatch(i -> StorefrontNames.route(sf).equals(i.getMetadata().getName()));
+        if (!exists) {
+            return Verdict.isFalse(Conditions.GATEWAY_READY, "IngressMissing", "Ingress " + StorefrontNames.route(sf)
+                    + " does not exist yet.");
+        }
+        return Verdict.isTrue(Conditions.GATEWAY_READY, "IngressConfigured", "Ingress " + StorefrontNames.route(sf)
+                + " routes " + gateway.host + " to the services.");
+    }
+
+    private static AdminLogin adminLogin(Storefront sf, Context<Storefront> context, DatabaseEndpoint endpoint) {
+        Secret secret = context.getClient().secrets().inNamespace(sf.getMetadata().getNamespace())
+                .withName(endpoint.adminSecret().name).get();
+        return secret == null ? null : adminLogin(endpoint, secret);
+    }
+
+    private static AdminLogin adminLogin(DatabaseEndpoint endpoint, Secret secret) {
+        var data = secret.getData() == null ? Map.<String, String>of() : secret.getData();
+        String username = decode(data.get(endpoint.adminSecret().usernameKey));
+        String password = decode(data.get(endpoint.adminSecret().passwordKey));
+        if (username == null && secret.getStringData() != null) {
+            username = secret.getStringData().get(endpoint.adminSecret().usernameKey);
+            password = secret.getStringData().get(endpoint.adminSecret().passwordKey);
+        }
+        return username == null ? null
+                : new AdminLogin(endpoint.host(), endpoint.port(), endpoint.sslMode(), username, password);
+    }
+
+    static List<ServiceDatabase> serviceDatabases(Storefront sf, Map<ShopService, String> passwords) {
+        return ShopService.backends().stream().map(service -> {
+            String name = StorefrontNames.database(sf, service);
+            return new ServiceDatabase(name, name, passwords.getOrDefault(service, ""));
+        }).toList();
+    }
+
+    /** A message naming what is missing, or null when the Secret has all the keys. */
+    private static String missingSecretKeys(Storefront sf, Context<Storefront> context, String name, List<String> keys) {
+        String namespace = sf.getMetadata().getNamespace();
+        Secret secret = context.getClient().secrets().inNamespace(namespace).withName(name).get();
+        if (secret == null) {
+            return "Secret " + name + " was not found in namespace " + namespace + "; create it with keys "
+                    + String.join(", ", keys) + ".";
+        }
+        var present = new java.util.HashSet<String>();
+        if (secret.getData() != null) {
+            present.addAll(secret.getData().keySet());
+        }
+        if (secret.getStringData() != null) {
+            present.addAll(secret.getStringData().keySet());
+        }
+        var absent = keys.stream().filter(k -> !present.contains(k)).toList();
+        return absent.isEmpty() ? null : "Secret " + name + " lacks keys " + String.join(", ", absent) + "; add them.";
+    }
+
+    private static boolean isReady(java.util.Collection<StatefulSet> sets, String name) {
+        return sets.stream().filter(s -> name.equals(s.getMetadata().getName())).findFirst()
+                .map(s -> s.getStatus() != null && s.getStatus().getReadyReplicas() != null
+                        && s.getStatus().getReadyReplicas() >= 1)
+                .orElse(false);
+    }
+
+    private static <T> Map<String, T> byName(java.util.Collection<T> resources, Function<T, String> name) {
+        return resources.stream().collect(Collectors.toMap(name, r -> r, (a, b) -> a));
+    }
+
+    private static String decode(String base64) {
+        return base64 == null ? null : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+    }
+
+    private static UpdateControl<Storefront> patchIfChanged(Storefront sf, String before, Duration recheck) {
+        UpdateControl<Storefront> control = Objects.equals(before, Serialization.asJson(sf.getStatus()))
+                ? UpdateControl.noUpdate() : UpdateControl.patchStatus(sf);
+        return recheck == null ? control : control.rescheduleAfter(recheck);
+    }
+
+    /** A failure worth retrying (API server or database server trouble); its message goes into the status. */
+    static final class ReconcileFailure extends Exception {
+        ReconcileFailure(String message) {
+            super(message);
+        }
+    }
+}

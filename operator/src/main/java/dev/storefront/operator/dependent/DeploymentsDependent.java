@@ -1,0 +1,116 @@
+package dev.storefront.operator.dependent;
+
+import dev.storefront.operator.ServiceEnvironment;
+import dev.storefront.operator.StorefrontNames;
+import dev.storefront.operator.model.ShopService;
+import dev.storefront.operator.model.Storefront;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** One Deployment per service: probes on the health endpoints, non-root, config hash to roll on changes. */
+@KubernetesDependent(informer = @Informer(labelSelector = StorefrontNames.MANAGED_SELECTOR))
+public class DeploymentsDependent extends StorefrontBulkDependent<Deployment> {
+    static final String LIVE_PATH = "/observe/health/live";
+    static final String READY_PATH = "/observe/health/ready";
+    static final String METRICS_PATH = "/observe/metrics";
+
+    public DeploymentsDependent() {
+        super(Deployment.class);
+    }
+
+    @Override
+    protected List<Deployment> desiredList(Storefront sf, Context<Storefront> context) {
+        return Arrays.stream(ShopService.values()).map(service -> deployment(sf, service)).toList();
+    }
+
+    /** Replica count the Deployment should have, or null when an HPA owns it. */
+    public static Integer replicas(Storefront sf, ShopService service) {
+        var spec = sf.getSpec().services.get(service);
+        return spec.autoscaling != null ? null : spec.replicas;
+    }
+
+    static Deployment deployment(Storefront sf, ShopService service) {
+        var spec = sf.getSpec();
+        var labels = StorefrontNames.serviceLabels(sf, service);
+        var podAnnotations = new java.util.TreeMap<String, String>();
+        podAnnotations.put(StorefrontNames.CONFIG_HASH_ANNOTATION, ServiceEnvironment.configHash(sf, service));
+        if (service.isBackend()) {
+            podAnnotations.put("prometheus.io/scrape", "true");
+            podAnnotations.put("prometheus.io/port", String.valueOf(ShopService.PORT));
+            podAnnotations.put("prometheus.io/path", METRICS_PATH);
+        }
+        Container container = new ContainerBuilder()
+                .withName(service.id())
+                .withImage(ServiceEnvironment.image(sf, service))
+                .withImagePullPolicy(spec.image.pullPolicy.name())
+                .addNewPort().withName("http").withContainerPort(ShopService.PORT).withProtocol("TCP").endPort()
+                .addNewEnvFrom().withNewConfigMapRef().withName(StorefrontNames.configMap(sf, service)).endConfigMapRef().endEnvFrom()
+                .withEnv(ServiceEnvironment.env(sf, service))
+                .withResources(resources(spec.services.get(service).resources))
+                .withLivenessProbe(probe(service.isBackend() ? LIVE_PATH : "/", 20, 10, 3))
+                .withReadinessProbe(probe(service.isBackend() ? READY_PATH : "/", 5, 5, 3))
+                .withStartupProbe(probe(service.isBackend() ? LIVE_PATH : "/", 5, 5, 30))
+                .withNewSecurityContext()
+                    .withAllowPrivilegeEscalation(false)
+                    .withReadOnlyRootFilesystem(true)
+                    .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .endSecurityContext()
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .build();
+        return new DeploymentBuilder()
+                .withNewMetadata().withName(StorefrontNames.service(sf, service)).withLabels(labels).endMetadata()
+                .withNewSpec()
+                    .withReplicas(replicas(sf, service))
+                    .withNewSelector().withMatchLabels(StorefrontNames.selector(sf, service.id())).endSelector()
+                    .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
+                        .withNewMaxUnavailable(0).withNewMaxSurge(1).endRollingUpdate().endStrategy()
+                    .withNewTemplate()
+                        .withNewMetadata().withLabels(labels).withAnnotations(podAnnotations).endMetadata()
+                        .withNewSpec()
+                            .withAutomountServiceAccountToken(false)
+                            .withImagePullSecrets(spec.image.pullSecrets.stream().map(LocalObjectReference::new).toList())
+                            .withNewSecurityContext()
+                                .withRunAsNonRoot(true).withRunAsUser(65532L).withRunAsGroup(65532L).withFsGroup(65532L)
+                                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                            .endSecurityContext()
+                            .withContainers(container)
+                            .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                        .endSpec()
+                    .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    static ResourceRequirements resources(ResourceRequirements fromSpec) {
+        if (fromSpec != null) {
+            return fromSpec;
+        }
+        return new ResourceRequirementsBuilder()
+                .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi")))
+                .withLimits(Map.of("memory", new Quantity("512Mi")))
+                .build();
+    }
+
+    private static Probe probe(String path, int initialDelay, int period, int failureThreshold) {
+        return new ProbeBuilder()
+                .withNewHttpGet().withPath(path).withNewPort("http").endHttpGet()
+                .withInitialDelaySeconds(initialDelay).withPeriodSeconds(period)
+                .withTimeoutSeconds(3).withFailureThreshold(failureThreshold)
+                .build();
+    }
+}

@@ -1,0 +1,108 @@
+package dev.storefront.operator.dependent;
+
+import dev.storefront.operator.SecretValues;
+import dev.storefront.operator.ServiceEnvironment;
+import dev.storefront.operator.StorefrontNames;
+import dev.storefront.operator.model.ShopService;
+import dev.storefront.operator.model.Storefront;
+import dev.storefront.operator.model.StorefrontSpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Secrets whose values the operator generates: per service database login, the JWT signing key, service client
+ * credentials, the first admin's password and (in-cluster) the PostgreSQL superuser. A value, once written, is
+ * never regenerated: desired values are taken from the existing Secret and only missing keys are generated.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = StorefrontNames.MANAGED_SELECTOR))
+public class GeneratedSecretsDependent extends StorefrontBulkDependent<Secret> {
+
+    public GeneratedSecretsDependent() {
+        super(Secret.class);
+    }
+
+    @Override
+    protected List<Secret> desiredList(Storefront sf, Context<Storefront> context) {
+        Map<ResourceID, Secret> existing = getSecondaryResources(sf, context);
+        var secrets = new ArrayList<Secret>();
+        for (ShopService service : ShopService.backends()) {
+            var data = new LinkedHashMap<String, Supplier<String>>();
+            String role = StorefrontNames.database(sf, service);
+            data.put("username", () -> role);
+            data.put("password", () -> SecretValues.password(32));
+            secrets.add(secret(sf, StorefrontNames.databaseSecret(sf, service), "database", data, existing));
+        }
+        secrets.add(secret(sf, StorefrontNames.jwtSecret(sf), "auth",
+                Map.of(ServiceEnvironment.JWT_KEY, SecretValues::rsaPrivateKeyPem), existing));
+
+        var clients = new LinkedHashMap<String, Supplier<String>>();
+        ShopService.backends().forEach(s -> clients.put(s.id(), () -> SecretValues.password(32)));
+        Secret clientSecret = secret(sf, StorefrontNames.serviceClientsSecret(sf), "auth", clients, existing);
+        // auth reads every client as "id:secret,id:secret"; derived, so it follows the kept values
+        clientSecret.getData().put(ServiceEnvironment.CLIENTS_KEY, encode(ShopService.backends().stream()
+                .map(s -> s.id() + ":" + decode(clientSecret.getData().get(s.id())))
+                .collect(Collectors.joining(","))));
+        secrets.add(clientSecret);
+
+        String adminEmail = sf.getSpec().admin.email;
+        var admin = new LinkedHashMap<String, Supplier<String>>();
+        admin.put("email", () -> adminEmail);
+        admin.put("password", () -> SecretValues.password(20));
+        Secret adminSecret = secret(sf, StorefrontNames.adminSecret(sf), "auth", admin, existing);
+        adminSecret.getData().put("email", encode(adminEmail)); // follows the spec, the password stays
+        secrets.add(adminSecret);
+
+        if (sf.getSpec().database.mode == StorefrontSpec.DatabaseMode.InCluster) {
+            var pg = new LinkedHashMap<String, Supplier<String>>();
+            pg.put("username", () -> "postgres");
+            pg.put("password", () -> SecretValues.password(32));
+            secrets.add(secret(sf, StorefrontNames.postgresAdminSecret(sf), "postgres", pg, existing));
+        }
+        return secrets;
+    }
+
+    /** Never overwrite a generated value: a Secret that has every desired key is left as it is. */
+    @Override
+    public Matcher.Result<Secret> match(Secret actual, Secret desired, Storefront primary, Context<Storefront> context) {
+        var actualData = actual.getData() == null ? Map.<String, String>of() : actual.getData();
+        boolean same = desired.getData().entrySet().stream()
+                .allMatch(e -> e.getValue().equals(actualData.get(e.getKey())));
+        return Matcher.Result.computed(same, desired);
+    }
+
+    private static Secret secret(Storefront sf, String name, String component, Map<String, Supplier<String>> generators,
+                                 Map<ResourceID, Secret> existing) {
+        Secret current = existing.get(new ResourceID(name, sf.getMetadata().getNamespace()));
+        Map<String, String> currentData = current == null || current.getData() == null ? Map.of() : current.getData();
+        var data = new LinkedHashMap<String, String>();
+        generators.forEach((key, generator) ->
+                data.put(key, currentData.containsKey(key) ? currentData.get(key) : encode(generator.get())));
+        return new SecretBuilder()
+                .withNewMetadata().withName(name).withLabels(StorefrontNames.labels(sf, component)).endMetadata()
+                .withType("Opaque")
+                .withData(data)
+                .build();
+    }
+
+    static String encode(String value) {
+        return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String decode(String value) {
+        return new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+    }
+}

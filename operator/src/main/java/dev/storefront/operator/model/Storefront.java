@@ -1,0 +1,39 @@
+package dev.storefront.operator.model;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** One shop: the operator turns it into databases, Secrets, Deployments, Services and routes. */
+@Group(Storefront.GROUP)
+@Version(Storefront.VERSION)
+@ShortNames("sf")
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(name = "Version", jsonPath = ".spec.version", type = AdditionalPrinterColumn.Type.STRING,
+        priority = 1)
+@AdditionalPrinterColumn(name = "URL", jsonPath = ".status.url", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+        type = AdditionalPrinterColumn.Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
+public class Storefront extends CustomResource<StorefrontSpec, StorefrontStatus> implements Namespaced {
+    public static final String GROUP = "storefront.dev";
+    public static final String VERSION = "v1alpha1";
+    /** Annotation that pauses reconciliation like spec.paused does, for a quick kubectl annotate. */
+    public static final String PAUSED_ANNOTATION = GROUP + "/paused";
+
+    @Override
+    protected StorefrontSpec initSpec() {
+        return new StorefrontSpec();
+    }
+
+    /** True when spec.paused or the {@value #PAUSED_ANNOTATION} annotation says "true". */
+    public boolean paused() {
+        var annotations = getMetadata().getAnnotations();
+        return Boolean.TRUE.equals(getSpec().paused)
+                || (annotations != null && "true".equalsIgnoreCase(annotations.get(PAUSED_ANNOTATION)));
+    }
+}

@@ -1,0 +1,132 @@
+package dev.storefront.operator;
+
+import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The chart, through helm-java (Helm's own Go code): lint, render with default and custom values, RBAC. */
+class HelmChartTest {
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+    static Path chart() {
+        return TestSupport.repoRoot().resolve("charts/storefront-operator");
+    }
+
+    static List<HasMetadata> render(Map<String, Object> values) {
+        var template = new Helm(chart()).template().withName("storefront-operator").withNamespace("storefront-system")
+                .withKubeVersion("1.31.0");
+        values.forEach(template::set);
+        String yaml = template.call();
+        var resources = new ArrayList<HasMetadata>();
+        for (String document : yaml.split("(?m)^---\\s*$")) {
+            if (!document.isBlank() && document.contains("kind:")) {
+                resources.add(SERIALIZATION.unmarshal(document, HasMetadata.class));
+            }
+        }
+        return resources;
+    }
+
+    static Set<OperatorPermissions.Permission> renderedClusterRolePermissions() {
+        ClusterRole role = only(render(Map.of()), ClusterRole.class);
+        return OperatorPermissions.granted(role.getRules());
+    }
+
+    @Test
+    void lintsCleanInStrictMode() {
+        var result = new Helm(chart()).lint().strict().call();
+        assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+    }
+
+    @Test
+    void defaultValuesRenderAnOperatorWatchingAllNamespacesWithLeaderElection() {
+        List<HasMetadata> resources = render(Map.of());
+        assertThat(resources).extracting(HasMetadata::getKind).contains("ServiceAccount", "ClusterRole",
+                "ClusterRoleBinding", "Role", "RoleBinding", "Deployment", "Service");
+        assertThat(resources).filteredOn(r -> r instanceof RoleBinding)
+                .allSatisfy(r -> assertThat(r.getMetadata().getName()).endsWith("-leader-election"));
+        ClusterRoleBinding binding = only(resources, ClusterRoleBinding.class);
+        assertThat(binding.getSubjects().getFirst().getNamespace()).isEqualTo("storefront-system");
+
+        Deployment deployment = only(resources, Deployment.class);
+        var container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertThat(container.getImage()).isEqualTo("ghcr.io/storefront-dev/storefront-operator:0.1.0");
+        assertThat(env(deployment)).containsEntry("WATCH_NAMESPACES", "").containsEntry("LEADER_ELECTION", "true");
+        assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        assertThat(deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+
+        Role leases = only(resources, Role.class);
+        assertThat(OperatorPermissions.granted(leases.getRules())).extracting(OperatorPermissions.Permission::toString)
+                .containsExactlyInAnyOrder("coordination.k8s.io/leases:get", "coordination.k8s.io/leases:create",
+                        "coordination.k8s.io/leases:update");
+    }
+
+    @Test
+    void customValuesBindOnlyTheWatchedNamespacesAndSetTheImage() {
+        List<HasMetadata> resources = render(Map.of(
+                "watchNamespaces[0]", "shop",
+                "watchNamespaces[1]", "staging",
+                "image.repository", "registry.example.com/sf/operator",
+                "image.tag", "1.2.3",
+                "replicaCount", "2",
+                "leaderElection", "false",
+                "resources.limits.memory", "1Gi"));
+        assertThat(resources).noneMatch(r -> r instanceof ClusterRoleBinding);
+        assertThat(resources).noneMatch(r -> r instanceof Role);
+        assertThat(resources).filteredOn(r -> r instanceof RoleBinding).extracting(r -> r.getMetadata().getNamespace())
+                .containsExactlyInAnyOrder("shop", "staging");
+        Deployment deployment = only(resources, Deployment.class);
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+        var container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertThat(container.getImage()).isEqualTo("registry.example.com/sf/operator:1.2.3");
+        assertThat(container.getResources().getLimits().get("memory").toString()).isEqualTo("1Gi");
+        assertThat(env(deployment)).containsEntry("WATCH_NAMESPACES", "shop,staging").containsEntry("LEADER_ELECTION", "false");
+    }
+
+    @Test
+    void clusterRoleGrantsExactlyWhatTheOperatorsCodeTouches() {
+        assertThat(renderedClusterRolePermissions()).isEqualTo(OperatorPermissions.required());
+    }
+
+    @Test
+    void chartShipsTheGeneratedCrd() throws Exception {
+        var crds = chart().resolve("crds");
+        try (var files = java.nio.file.Files.list(crds)) {
+            var names = files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+            assertThat(names).containsExactly("storefronts.storefront.dev-v1.yml");
+        }
+        var crd = SERIALIZATION.unmarshal(java.nio.file.Files.readString(crds.resolve("storefronts.storefront.dev-v1.yml")),
+                CustomResourceDefinition.class);
+        assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("sf");
+    }
+
+    private static Map<String, String> env(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv().stream()
+                .filter(e -> e.getValue() != null)
+                .collect(Collectors.toMap(e -> e.getName(), e -> e.getValue()));
+    }
+
+    static <T extends HasMetadata> T only(List<HasMetadata> resources, Class<T> type) {
+        var matching = resources.stream().filter(type::isInstance).map(type::cast).toList();
+        assertThat(matching).as(type.getSimpleName() + " in " + Arrays.toString(resources.stream()
+                .map(HasMetadata::getKind).toArray())).hasSize(1);
+        return matching.getFirst();
+    }
+}

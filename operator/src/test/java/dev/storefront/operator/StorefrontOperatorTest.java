@@ -1,0 +1,524 @@
+package dev.storefront.operator;
+
+import dev.storefront.operator.model.ShopService;
+import dev.storefront.operator.model.Storefront;
+import dev.storefront.operator.model.StorefrontSpec;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.javaoperatorsdk.operator.Operator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The real JOSDK Operator against fabric8's mock API server in CRUD mode (server-side apply off: the mock does
+ * not speak it). Each test uses its own namespace; the last one checks every API call the operator made against
+ * the permissions the chart grants.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StorefrontOperatorTest {
+    private static final String OPERATOR_AGENT = "storefront-operator-under-test";
+    /** Every variable a Storefront pod may get: docs/contracts.md plus the Stripe and mail ones named there. */
+    private static final Set<String> CONTRACT_ENV = Set.of("SERVER_PORT", "STOREFRONT_DB_URL", "STOREFRONT_DB_USER",
+            "STOREFRONT_DB_PASSWORD", "STOREFRONT_DB_CREATE_DASH_DATABASE", "NATS_URL", "STOREFRONT_AUTH_JWKS_DASH_URL",
+            "STOREFRONT_AUTH_ISSUER", "STOREFRONT_SERVICE_DASH_CLIENT_ID", "STOREFRONT_SERVICE_DASH_CLIENT_SECRET",
+            "STOREFRONT_AUTH_SERVICE_DASH_CLIENTS", "STOREFRONT_AUTH_SIGNING_DASH_KEY", "STOREFRONT_AUTH_ADMIN_EMAIL",
+            "STOREFRONT_AUTH_ADMIN_PASSWORD", "STOREFRONT_AUTH_CLIENT_DASH_IP_DASH_HEADER", "STOREFRONT_PAYMENT_PROVIDER", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET",
+            "STOREFRONT_MAIL_HOST", "STOREFRONT_MAIL_PORT", "STOREFRONT_MAIL_FROM", "STOREFRONT_MAIL_USERNAME",
+            "STOREFRONT_MAIL_PASSWORD", "STOREFRONT_MAIL_TLS", "STOREFRONT_DEMO_DASH_DATA",
+            "STOREFRONT_SERVICES_AUTH_URL", "STOREFRONT_SERVICES_CATALOG_URL", "STOREFRONT_SERVICES_INVENTORY_URL",
+            "STOREFRONT_SERVICES_CART_URL", "STOREFRONT_SERVICES_ORDER_URL", "STOREFRONT_SERVICES_CHECKOUT_URL",
+            "STOREFRONT_SERVICES_PAYMENT_URL", "STOREFRONT_SERVICES_NOTIFY_URL");
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static KubernetesMockServer server;
+    private static KubernetesClient client;
+    private static Operator operator;
+    private static final List<String> prefixes = new ArrayList<>();
+
+    @BeforeAll
+    static void startOperator() throws Exception {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init();
+        client = server.createClient();
+        try (var crd = Files.newInputStream(TestSupport.generatedCrd())) {
+            client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
+        }
+        var operatorClient = server.createClient(builder -> builder.editOrNewConfig().withUserAgent(OPERATOR_AGENT).endConfig());
+        var settings = new OperatorSettings(Set.of(), "storefront-system", 0, false, "unused");
+        operator = Main.createOperator(operatorClient, settings, overrider -> overrider
+                .withUseSSAToPatchPrimaryResource(false)
+                .withSSABasedCreateUpdateMatchForDependentResources(false)
+                .withCloseClientOnStop(true));
+        operator.start();
+    }
+
+    @AfterAll
+    static void stopOperator() throws Exception {
+        if (operator != null) {
+            operator.stop();
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.destroy();
+        }
+        for (String prefix : prefixes) {
+            TestSupport.dropAll(prefix);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void kindExampleCreatesExactlyTheExpectedResourcesOwnedByTheStorefront() throws Exception {
+        String ns = namespace("kind");
+        Storefront sf = create(ns, TestSupport.example(client, "kind-dev.yaml"));
+        String name = sf.getMetadata().getName();
+
+        var expectedServices = new TreeSet<String>();
+        for (ShopService service : ShopService.values()) {
+            expectedServices.add(name + "-" + service.id());
+        }
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(names(client.apps().deployments().inNamespace(ns).list().getItems())).isEqualTo(expectedServices);
+            assertThat(names(client.apps().statefulSets().inNamespace(ns).list().getItems()))
+                    .containsExactly(name + "-nats", name + "-postgres");
+            var services = new TreeSet<>(expectedServices);
+            services.addAll(List.of(name + "-nats", name + "-postgres"));
+            assertThat(names(client.services().inNamespace(ns).list().getItems())).isEqualTo(services);
+            assertThat(names(client.configMaps().inNamespace(ns).list().getItems()))
+                    .isEqualTo(expectedServices.stream().map(s -> s + "-config").collect(Collectors.toCollection(TreeSet::new)));
+            var secrets = new TreeSet<String>(List.of(name + "-jwt", name + "-service-clients", name + "-admin",
+                    name + "-postgres-admin"));
+            ShopService.backends().forEach(s -> secrets.add(name + "-db-" + s.id()));
+            assertThat(names(client.secrets().inNamespace(ns).list().getItems())).isEqualTo(secrets);
+            assertThat(names(client.network().v1().networkPolicies().inNamespace(ns).list().getItems()))
+                    .containsExactly(name + "-nats", name + "-postgres", name + "-services");
+            assertThat(names(client.network().v1().ingresses().inNamespace(ns).list().getItems())).containsExactly(name);
+        });
+        assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).list().getItems()).isEmpty();
+        assertThat(client.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems()).isEmpty();
+
+        String uid = client.resources(Storefront.class).inNamespace(ns).withName(name).get().getMetadata().getUid();
+        var owned = new ArrayList<HasMetadata>();
+        owned.addAll(client.apps().deployments().inNamespace(ns).list().getItems());
+        owned.addAll(client.apps().statefulSets().inNamespace(ns).list().getItems());
+        owned.addAll(client.services().inNamespace(ns).list().getItems());
+        owned.addAll(client.configMaps().inNamespace(ns).list().getItems());
+        owned.addAll(client.secrets().inNamespace(ns).list().getItems());
+        owned.addAll(client.network().v1().networkPolicies().inNamespace(ns).list().getItems());
+        owned.addAll(client.network().v1().ingresses().inNamespace(ns).list().getItems());
+        assertThat(owned).allSatisfy(resource -> assertThat(resource.getMetadata().getOwnerReferences())
+                .singleElement().satisfies(ref -> {
+                    assertThat(ref.getUid()).isEqualTo(uid);
+                    assertThat(ref.getKind()).isEqualTo("Storefront");
+                }));
+
+        Deployment auth = client.apps().deployments().inNamespace(ns).withName(name + "-auth").get();
+        var container = auth.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertThat(container.getImage()).isEqualTo("docker.io/storefront/storefront-auth:dev");
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/observe/health/ready");
+        assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/observe/health/live");
+        assertThat(auth.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(auth.getSpec().getTemplate().getMetadata().getAnnotations()).containsKey("storefront.dev/config-hash");
+        ConfigMap authConfig = client.configMaps().inNamespace(ns).withName(name + "-auth-config").get();
+        var envNames = new TreeSet<>(authConfig.getData().keySet());
+        container.getEnv().stream().map(EnvVar::getName).forEach(envNames::add);
+        assertThat(CONTRACT_ENV).containsAll(envNames);
+        assertThat(envNames).contains("STOREFRONT_DB_URL", "STOREFRONT_DB_USER", "STOREFRONT_DB_PASSWORD", "NATS_URL",
+                "STOREFRONT_AUTH_SIGNING_DASH_KEY", "STOREFRONT_AUTH_SERVICE_DASH_CLIENTS", "STOREFRONT_SERVICES_ORDER_URL");
+        assertThat(authConfig.getData()).containsEntry("STOREFRONT_DB_URL",
+                "jdbc:postgresql://storefront-postgres." + ns + ".svc:5432/storefront_auth?sslmode=disable")
+                .containsEntry("NATS_URL", "nats://storefront-nats:4222")
+                .containsEntry("STOREFRONT_DEMO_DASH_DATA", "true");
+        assertThat(client.configMaps().inNamespace(ns).withName(name + "-payment-config").get().getData())
+                .containsEntry("STOREFRONT_PAYMENT_PROVIDER", "simulated");
+
+        Ingress ingress = client.network().v1().ingresses().inNamespace(ns).withName(name).get();
+        var routes = ingress.getSpec().getRules().getFirst().getHttp().getPaths().stream()
+                .collect(Collectors.toMap(p -> p.getPath(), p -> p.getBackend().getService().getName()));
+        assertThat(routes).containsEntry("/api/auth", name + "-auth").containsEntry("/api/products", name + "-catalog")
+                .containsEntry("/api/orders", name + "-order").containsEntry("/", name + "-web");
+        assertThat(routes.keySet()).noneMatch(path -> path.startsWith("/internal"));
+
+        // the in-cluster database has no ready pod in the mock: said so, not a crash
+        await().atMost(WAIT).untilAsserted(() -> {
+            Storefront current = get(ns, name);
+            assertThat(condition(current, Conditions.DATABASE_READY).getReason()).isEqualTo("PostgresStarting");
+            assertThat(condition(current, Conditions.READY).getStatus()).isEqualTo("False");
+            assertThat(current.getStatus().observedGeneration).isEqualTo(current.getMetadata().getGeneration());
+            assertThat(current.getStatus().url).isEqualTo("http://storefront.localtest.me");
+            assertThat(current.getStatus().operatorVersion).isNotBlank();
+        });
+    }
+
+    @Test
+    @Order(2)
+    void productionExampleProvisionsDatabasesBecomesReadyAndItsFinalizerDropsThemOnDelete() throws Exception {
+        String ns = namespace("prod");
+        String prefix = TestSupport.uniquePrefix();
+        prefixes.add(prefix);
+        Storefront sf = TestSupport.example(client, "production.yaml");
+        // point the example at the local PostgreSQL, under names of our own
+        sf.getSpec().database.external.host = TestSupport.PG_HOST;
+        sf.getSpec().database.external.sslMode = "disable";
+        sf.getSpec().database.namePrefix = prefix;
+        sf.getSpec().database.reclaimPolicy = StorefrontSpec.ReclaimPolicy.Delete;
+        secret(ns, "storefront-db-admin", Map.of("username", "postgres", "password", ""));
+        secret(ns, "storefront-stripe", Map.of("secret-key", "sk_test_x", "webhook-secret", "whsec_x"));
+        secret(ns, "storefront-smtp", Map.of("username", "mailer", "password", "pw"));
+        secret(ns, "storefront-nats", Map.of("url", "nats://u:p@nats.messaging.svc:4222"));
+        secret(ns, "shop-example-com-tls", Map.of("tls.crt", "crt", "tls.key", "key"));
+        create(ns, sf);
+        String name = sf.getMetadata().getName();
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(names(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).list().getItems()))
+                    .containsExactly("shop-auth", "shop-cart", "shop-catalog", "shop-checkout");
+            assertThat(names(client.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems()))
+                    .hasSize(ShopService.values().length);
+            assertThat(client.network().v1().ingresses().inNamespace(ns).withName(name).get()).isNotNull();
+        });
+        assertThat(client.apps().statefulSets().inNamespace(ns).list().getItems()).isEmpty();
+        assertThat(names(client.network().v1().networkPolicies().inNamespace(ns).list().getItems()))
+                .containsExactly("shop-services");
+        Ingress ingress = client.network().v1().ingresses().inNamespace(ns).withName(name).get();
+        assertThat(ingress.getSpec().getTls().getFirst().getSecretName()).isEqualTo("shop-example-com-tls");
+        assertThat(ingress.getMetadata().getAnnotations()).containsEntry("nginx.ingress.kubernetes.io/limit-rps", "50");
+        HorizontalPodAutoscaler catalogHpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns)
+                .withName("shop-catalog").get();
+        assertThat(catalogHpa.getSpec().getMinReplicas()).isEqualTo(3);
+        assertThat(catalogHpa.getSpec().getMaxReplicas()).isEqualTo(10);
+        Deployment payment = client.apps().deployments().inNamespace(ns).withName("shop-payment").get();
+        assertThat(payment.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv())
+                .extracting(EnvVar::getName).contains("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET");
+        assertThat(client.apps().deployments().inNamespace(ns).withName("shop-catalog").get().getSpec().getReplicas())
+                .as("an HPA owns the replica count").isNull();
+
+        // databases and roles really exist on the server
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(condition(get(ns, name), Conditions.DATABASE_READY).getStatus()).isEqualTo("True");
+            assertThat(TestSupport.databasesLike(prefix)).hasSize(8).contains(prefix + "_auth", prefix + "_order");
+        });
+        assertThat(get(ns, name).getStatus().databases).allSatisfy(db -> assertThat(db.applied).isTrue());
+
+        // pods become ready in the "cluster": the status follows
+        assertThat(condition(get(ns, name), Conditions.READY).getStatus()).isEqualTo("False");
+        for (Deployment deployment : client.apps().deployments().inNamespace(ns).list().getItems()) {
+            markReady(deployment);
+        }
+        await().atMost(WAIT).untilAsserted(() -> {
+            Storefront current = get(ns, name);
+            assertThat(condition(current, Conditions.SERVICES_READY).getStatus()).isEqualTo("True");
+            assertThat(condition(current, Conditions.READY).getStatus()).isEqualTo("True");
+            assertThat(condition(current, Conditions.DEGRADED).getStatus()).isEqualTo("False");
+            assertThat(current.getStatus().url).isEqualTo("https://shop.example.com");
+            assertThat(current.getStatus().services).filteredOn(s -> s.name.equals("catalog")).singleElement()
+                    .satisfies(s -> assertThat(s.readyReplicas).isEqualTo(3));
+        });
+        assertThat(get(ns, name).getMetadata().getFinalizers()).isNotEmpty();
+
+        client.resources(Storefront.class).inNamespace(ns).withName(name).delete();
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(client.resources(Storefront.class).inNamespace(ns).withName(name).get()).isNull();
+            assertThat(TestSupport.databasesLike(prefix)).isEmpty();
+            assertThat(TestSupport.rolesLike(prefix)).isEmpty();
+        });
+    }
+
+    @Test
+    @Order(3)
+    void retainKeepsTheDatabasesWhenTheStorefrontIsDeleted() throws Exception {
+        String ns = namespace("retain");
+        String prefix = TestSupport.uniquePrefix();
+        prefixes.add(prefix);
+        secret(ns, "pg-admin", Map.of("username", "postgres"));
+        Storefront sf = externalStorefront(ns, "retained", prefix, "pg-admin");
+        create(ns, sf);
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(condition(get(ns, "retained"), Conditions.DATABASE_READY).getStatus()).isEqualTo("True"));
+        client.resources(Storefront.class).inNamespace(ns).withName("retained").delete();
+        await().atMost(WAIT).until(() -> client.resources(Storefront.class).inNamespace(ns).withName("retained").get() == null);
+        assertThat(TestSupport.databasesLike(prefix)).hasSize(8);
+    }
+
+    @Test
+    @Order(4)
+    void aMissingAdminSecretGivesDatabaseReadyFalseWithTheReason() throws Exception {
+        String ns = namespace("nosecret");
+        create(ns, externalStorefront(ns, "unprovisioned", TestSupport.uniquePrefix(), "does-not-exist"));
+        await().atMost(WAIT).untilAsserted(() -> {
+            Storefront current = get(ns, "unprovisioned");
+            Condition database = condition(current, Conditions.DATABASE_READY);
+            assertThat(database.getStatus()).isEqualTo("False");
+            assertThat(database.getReason()).isEqualTo("AdminSecretNotFound");
+            assertThat(database.getMessage()).contains("does-not-exist", ns);
+            assertThat(database.getLastTransitionTime()).isNotBlank();
+            assertThat(database.getObservedGeneration()).isEqualTo(current.getMetadata().getGeneration());
+            assertThat(condition(current, Conditions.READY).getStatus()).isEqualTo("False");
+        });
+        // the rest of the shop is still made
+        assertThat(client.apps().deployments().inNamespace(ns).list().getItems()).hasSize(ShopService.values().length);
+    }
+
+    @Test
+    @Order(5)
+    void scalingAServiceChangesItsDeploymentBudgetAndAutoscaler() throws Exception {
+        String ns = namespace("scale");
+        var sf = new Storefront();
+        sf.getMetadata().setName("scaled");
+        create(ns, sf);
+        await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(ns).withName("scaled-catalog").get() != null);
+        String authPassword = secretValue(ns, "scaled-db-auth", "password");
+
+        edit(ns, "scaled", s -> s.getSpec().services.catalog.replicas = 3);
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(client.apps().deployments().inNamespace(ns).withName("scaled-catalog").get().getSpec().getReplicas())
+                    .isEqualTo(3);
+            assertThat(client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("scaled-catalog").get()).isNotNull();
+        });
+
+        edit(ns, "scaled", s -> {
+            var autoscaling = new StorefrontSpec.Autoscaling();
+            autoscaling.minReplicas = 2;
+            autoscaling.maxReplicas = 5;
+            s.getSpec().services.cart.autoscaling = autoscaling;
+        });
+        await().atMost(WAIT).untilAsserted(() -> {
+            var hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("scaled-cart").get();
+            assertThat(hpa).isNotNull();
+            assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
+            assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(5);
+            assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("scaled-cart");
+        });
+
+        edit(ns, "scaled", s -> s.getSpec().services.cart.autoscaling.maxReplicas = 9);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.autoscaling().v2().horizontalPodAutoscalers()
+                .inNamespace(ns).withName("scaled-cart").get().getSpec().getMaxReplicas()).isEqualTo(9));
+
+        edit(ns, "scaled", s -> {
+            s.getSpec().services.cart.autoscaling = null;
+            s.getSpec().services.catalog.replicas = 1;
+        });
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("scaled-cart").get()).isNull();
+            assertThat(client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("scaled-catalog").get()).isNull();
+            assertThat(client.apps().deployments().inNamespace(ns).withName("scaled-catalog").get().getSpec().getReplicas())
+                    .isEqualTo(1);
+        });
+        assertThat(secretValue(ns, "scaled-db-auth", "password")).as("passwords are never regenerated").isEqualTo(authPassword);
+    }
+
+    @Test
+    @Order(6)
+    void removingTheGatewayRemovesTheIngressAndAParentRefMakesAnHttpRoute() throws Exception {
+        String ns = namespace("gateway");
+        var sf = new Storefront();
+        sf.getMetadata().setName("gw");
+        sf.getSpec().gateway = new StorefrontSpec.Gateway();
+        sf.getSpec().gateway.host = "shop.example.org";
+        create(ns, sf);
+        await().atMost(WAIT).until(() -> client.network().v1().ingresses().inNamespace(ns).withName("gw").get() != null);
+
+        edit(ns, "gw", s -> s.getSpec().gateway = null);
+        await().atMost(WAIT).until(() -> client.network().v1().ingresses().inNamespace(ns).withName("gw").get() == null);
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(condition(get(ns, "gw"), Conditions.GATEWAY_READY).getReason()).isEqualTo("NotConfigured"));
+
+        edit(ns, "gw", s -> {
+            s.getSpec().gateway = new StorefrontSpec.Gateway();
+            s.getSpec().gateway.host = "shop.example.org";
+            s.getSpec().gateway.parentRef = new StorefrontSpec.ParentRef();
+            s.getSpec().gateway.parentRef.name = "public";
+            s.getSpec().gateway.parentRef.namespace = "gateways";
+        });
+        await().atMost(WAIT).untilAsserted(() -> {
+            GenericKubernetesResource route = client.genericKubernetesResources(dev.storefront.operator.dependent.GenericChildren.definition(dev.storefront.operator.dependent.HttpRoute.GVK))
+                    .inNamespace(ns).withName("gw").get();
+            assertThat(route).isNotNull();
+            assertThat(client.getKubernetesSerialization().asJson(route.getAdditionalProperties().get("spec")))
+                    .contains("\"name\":\"public\"", "\"value\":\"/api/cart\"", "\"name\":\"gw-cart\"", "shop.example.org");
+        });
+        assertThat(client.network().v1().ingresses().inNamespace(ns).withName("gw").get()).isNull();
+    }
+
+    @Test
+    @Order(7)
+    void pausedStorefrontsAreLeftAloneAndSaySo() throws Exception {
+        String ns = namespace("paused");
+        var sf = new Storefront();
+        sf.getMetadata().setName("still");
+        create(ns, sf);
+        await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(ns).withName("still-web").get() != null);
+        edit(ns, "still", s -> {
+            s.getSpec().paused = true;
+            s.getSpec().services.web.replicas = 4;
+        });
+        await().atMost(WAIT).untilAsserted(() -> {
+            Condition paused = condition(get(ns, "still"), Conditions.RECONCILIATION_PAUSED);
+            assertThat(paused.getStatus()).isEqualTo("True");
+            assertThat(paused.getReason()).isEqualTo("Paused");
+        });
+        assertThat(client.apps().deployments().inNamespace(ns).withName("still-web").get().getSpec().getReplicas()).isEqualTo(1);
+
+        edit(ns, "still", s -> s.getSpec().paused = false);
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(client.apps().deployments().inNamespace(ns).withName("still-web").get().getSpec().getReplicas()).isEqualTo(4);
+            assertThat(condition(get(ns, "still"), Conditions.RECONCILIATION_PAUSED).getStatus()).isEqualTo("False");
+        });
+    }
+
+    @Test
+    @Order(8)
+    void autoscalingWithMinAboveMaxIsReportedInStatusWithoutTouchingAnything() throws Exception {
+        String ns = namespace("invalid");
+        var sf = new Storefront();
+        sf.getMetadata().setName("bad");
+        var autoscaling = new StorefrontSpec.Autoscaling();
+        autoscaling.minReplicas = 6;
+        autoscaling.maxReplicas = 3;
+        sf.getSpec().services.order.autoscaling = autoscaling;
+        create(ns, sf);
+        await().atMost(WAIT).untilAsserted(() -> {
+            Storefront current = get(ns, "bad");
+            assertThat(condition(current, Conditions.READY).getReason()).isEqualTo("InvalidSpec");
+            assertThat(condition(current, Conditions.DEGRADED).getStatus()).isEqualTo("True");
+            assertThat(condition(current, Conditions.DEGRADED).getMessage()).contains("minReplicas (6) exceeds maxReplicas (3)");
+        });
+        assertThat(client.apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
+    }
+
+    @Test
+    @Order(100)
+    void everyApiCallTheOperatorMadeIsGrantedByTheChartsClusterRole() throws Exception {
+        var required = OperatorPermissions.required();
+        var used = new TreeSet<OperatorPermissions.Permission>();
+        var requests = server.getRequestCount();
+        for (int i = 0; i < requests; i++) {
+            RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
+            if (request == null) {
+                break;
+            }
+            if (!OPERATOR_AGENT.equals(request.getHeader("User-Agent"))) {
+                continue;
+            }
+            var permission = OperatorPermissions.forRequest(request.getMethod(), request.getPath());
+            if (permission != null) {
+                used.add(permission);
+            }
+        }
+        assertThat(used).isNotEmpty();
+        assertThat(required).containsAll(used);
+        assertThat(HelmChartTest.renderedClusterRolePermissions()).isEqualTo(required);
+    }
+
+    private static Storefront externalStorefront(String ns, String name, String prefix, String adminSecret) {
+        var sf = new Storefront();
+        sf.getMetadata().setName(name);
+        sf.getMetadata().setNamespace(ns);
+        var db = sf.getSpec().database;
+        db.mode = StorefrontSpec.DatabaseMode.External;
+        db.namePrefix = prefix;
+        db.external = new StorefrontSpec.ExternalDatabase();
+        db.external.host = TestSupport.PG_HOST;
+        db.external.sslMode = "disable";
+        db.external.adminSecretRef = new StorefrontSpec.SecretKeys(adminSecret);
+        return sf;
+    }
+
+    private static String namespace(String name) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+        return name;
+    }
+
+    private static Storefront create(String ns, Storefront sf) {
+        sf.getMetadata().setNamespace(ns);
+        return client.resource(sf).create();
+    }
+
+    private static Storefront get(String ns, String name) {
+        return client.resources(Storefront.class).inNamespace(ns).withName(name).get();
+    }
+
+    /** Edits the spec like kubectl edit; retried when the operator's status write got there first (409). */
+    private static void edit(String ns, String name, java.util.function.Consumer<Storefront> change) {
+        await().atMost(WAIT).ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class).until(() -> {
+            client.resources(Storefront.class).inNamespace(ns).withName(name).edit(s -> {
+                change.accept(s);
+                return s;
+            });
+            return true;
+        });
+    }
+
+    private static Condition condition(Storefront sf, String type) {
+        assertThat(sf.getStatus()).isNotNull();
+        Condition condition = Conditions.find(sf.getStatus().conditions, type);
+        assertThat(condition).as("condition " + type).isNotNull();
+        return condition;
+    }
+
+    private static void secret(String ns, String name, Map<String, String> values) {
+        var data = values.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                e -> Base64.getEncoder().encodeToString(e.getValue().getBytes())));
+        client.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
+                .withData(data).build()).create();
+    }
+
+    private static String secretValue(String ns, String name, String key) {
+        Secret secret = client.secrets().inNamespace(ns).withName(name).get();
+        return new String(Base64.getDecoder().decode(secret.getData().get(key)));
+    }
+
+    /** What the Deployment controller would write once all pods are ready. */
+    private static void markReady(Deployment deployment) {
+        int replicas = deployment.getSpec().getReplicas() != null ? deployment.getSpec().getReplicas()
+                : client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(deployment.getMetadata().getNamespace())
+                .withName(deployment.getMetadata().getName()).get().getSpec().getMinReplicas();
+        deployment.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withReadyReplicas(replicas)
+                .withAvailableReplicas(replicas).withUpdatedReplicas(replicas)
+                .withObservedGeneration(deployment.getMetadata().getGeneration()).build());
+        client.resource(deployment).updateStatus();
+    }
+
+    private static <T extends HasMetadata> TreeSet<String> names(List<T> resources) {
+        return resources.stream().map(r -> r.getMetadata().getName()).collect(Collectors.toCollection(TreeSet::new));
+    }
+}

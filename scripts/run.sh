@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs the whole platform in one process on http://localhost:8080 with demo data.
+#   scripts/run.sh            one process
+#   scripts/run.sh --split    each service in its own JVM (ports 8081-8089) behind a gateway on 8080
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+sf_setup
+sf_ensure_node
+JAR=launcher/target/storefront-launcher.jar
+if [ ! -f "$JAR" ] || [ -n "$(find services launcher pom.xml -newer "$JAR" -name '*.java' -o -newer "$JAR" -name 'pom.xml' -o -newer "$JAR" -name '*.yaml' -o -newer "$JAR" -name '*.sql' -o -newer "$JAR" -name '*.tsx' 2>/dev/null | grep -v node_modules | head -1)" ]; then
+  echo "storefront: building (mvn -DskipTests package) ..." >&2
+  mvn -B -q -ntp -DskipTests package -pl launcher -am >&2
+fi
+exec "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xss512k -XX:MetaspaceSize=128m -jar "$JAR" "$@"

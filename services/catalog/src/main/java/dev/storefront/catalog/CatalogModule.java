@@ -1,0 +1,99 @@
+package dev.storefront.catalog;
+
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+import dev.storefront.common.ServiceContext;
+import dev.storefront.common.ServiceModule;
+import dev.storefront.common.events.CloudEvent;
+import dev.storefront.common.web.Json;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.HttpService;
+import io.nats.client.Dispatcher;
+
+/**
+ * The catalog service: products and the category tree under /api/products and /api/categories,
+ * product look-ups under /internal/catalog. Config: {@code storefront.catalog.cache.max-entries}
+ * (2000), {@code .ttl-seconds} (300), {@code .max-age-seconds} (10, the Cache-Control max-age).
+ */
+public final class CatalogModule implements ServiceModule {
+    private static final System.Logger LOG = System.getLogger(CatalogModule.class.getName());
+
+    private final ServiceContext ctx;
+    private final CatalogRepository repo;
+    private final ResponseCache cache;
+    private final CatalogService service;
+    private final CatalogInternalService internal;
+    private Dispatcher invalidations;
+
+    private CatalogModule(ServiceContext ctx) {
+        this.ctx = ctx;
+        this.repo = new CatalogRepository(ctx.db());
+        this.cache = new ResponseCache(ctx.config().get("storefront.catalog.cache.max-entries").asInt().orElse(2000),
+                ctx.config().get("storefront.catalog.cache.ttl-seconds").asLong().orElse(300L) * 1000);
+        this.service = new CatalogService(ctx, repo, cache);
+        this.internal = new CatalogInternalService(ctx, repo);
+    }
+
+    public static CatalogModule create(ServiceContext ctx) {
+        return new CatalogModule(ctx);
+    }
+
+    @Override
+    public String name() {
+        return "catalog";
+    }
+
+    @Override
+    public ServiceContext context() {
+        return ctx;
+    }
+
+    public CatalogRepository repository() {
+        return repo;
+    }
+
+    public ResponseCache cache() {
+        return cache;
+    }
+
+    @Override
+    public void routing(HttpRouting.Builder routing) {
+        routing.register("/api/products", (HttpService) service::productRoutes)
+                .register("/api/categories", (HttpService) service::categoryRoutes)
+                .register("/internal/catalog", internal);
+    }
+
+    @Override
+    public synchronized void start() {
+        ctx.relay().start();
+        if (invalidations == null) {
+            // A plain (not durable) subscription: every replica hears every product event and drops
+            // its own cached answers; one missed while disconnected ages out with the cache TTL.
+            invalidations = ctx.bus().connection().createDispatcher(msg -> {
+                try {
+                    CloudEvent event = Json.read(new String(msg.getData(), StandardCharsets.UTF_8), CloudEvent.class);
+                    String id = event.data() == null ? "" : event.data().path("id").asText("");
+                    cache.productChanged(id.isEmpty() ? null : UUID.fromString(id));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Unreadable product event on " + msg.getSubject() + "; clearing the cache");
+                    cache.clear();
+                }
+            });
+            invalidations.subscribe(ctx.bus().subjectFor("storefront.product") + ".*");
+            ctx.onClose(() -> ctx.bus().connection().closeDispatcher(invalidations));
+        }
+    }
+
+    /** Loads the demo catalog when there are no products yet (fixed ids: a second run adds nothing). */
+    @Override
+    public void seedDemoData() {
+        if (repo.productCount() > 0) {
+            return;
+        }
+        int added = CatalogDemoData.seed(ctx, repo);
+        cache.clear();
+        LOG.log(Level.INFO, "Seeded the demo catalog: " + added + " products");
+    }
+}

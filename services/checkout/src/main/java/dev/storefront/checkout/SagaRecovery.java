@@ -1,0 +1,79 @@
+package dev.storefront.checkout;
+
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.storefront.common.web.RequestContext;
+
+/**
+ * On start-up and then every {@code recovery-interval-seconds}: takes over every saga in flight whose
+ * lease ran out (its runner crashed, or paused because a dependency was down) and runs it to an end,
+ * forward or compensating, as {@link SagaRunner} decides from the step it was left at.
+ */
+final class SagaRecovery implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(SagaRecovery.class.getName());
+    private static final int BATCH = 20;
+
+    private final CheckoutRepository repo;
+    private final SagaRunner runner;
+    private final CheckoutSettings settings;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("checkout-recovery").factory());
+
+    SagaRecovery(CheckoutRepository repo, SagaRunner runner, CheckoutSettings settings) {
+        this.repo = repo;
+        this.runner = runner;
+        this.settings = settings;
+    }
+
+    void start() {
+        timer.scheduleWithFixedDelay(this::runQuietly, 0, settings.recoveryEvery().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One recovery round; returns how many sagas it took over. */
+    int runOnce() {
+        // only sagas stuck before this round began: one that pauses again waits for the next round
+        Instant roundStart = repo.now();
+        int total = 0;
+        while (true) {
+            List<Saga> claimed = repo.claimStuck(roundStart, BATCH);
+            if (claimed.isEmpty()) {
+                return total;
+            }
+            total += claimed.size();
+            try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (Saga saga : claimed) {
+                    each.submit(() -> RequestContext.runWith("recovery:" + saga.id(), () -> resume(saga)));
+                }
+            }
+        }
+    }
+
+    private void resume(Saga saga) {
+        try {
+            Saga s = runner.run(saga);
+            LOG.log(Level.INFO, "Recovered checkout " + s.id() + ": " + s.step() + " / " + s.status());
+        } catch (RuntimeException e) {
+            // its lease runs out again and a later round retries
+            LOG.log(Level.WARNING, "Recovery of checkout " + saga.id() + " failed: " + e);
+        }
+    }
+
+    private void runQuietly() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Checkout recovery round failed: " + e);
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.storefront.common;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Formatter;
+import java.util.logging.LogRecord;
+
+import dev.storefront.common.web.Json;
+import dev.storefront.common.web.RequestContext;
+
+/** One JSON object per log line, with the request id of the request that logged it. */
+public final class JsonLogFormatter extends Formatter {
+    @Override
+    public String format(LogRecord record) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("time", Instant.ofEpochMilli(record.getMillis()).toString());
+        line.put("level", record.getLevel().getName());
+        line.put("logger", record.getLoggerName());
+        line.put("message", formatMessage(record));
+        String requestId = RequestContext.requestId();
+        if (requestId != null) {
+            line.put("requestId", requestId);
+        }
+        line.put("thread", Thread.currentThread().getName());
+        if (record.getThrown() != null) {
+            StringWriter trace = new StringWriter();
+            record.getThrown().printStackTrace(new PrintWriter(trace));
+            line.put("error", trace.toString());
+        }
+        return Json.write(line) + System.lineSeparator();
+    }
+}

@@ -1,0 +1,150 @@
+package dev.storefront.common;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import dev.storefront.common.web.Cors;
+import dev.storefront.common.web.ErrorHandling;
+import dev.storefront.common.web.Responses;
+import dev.storefront.common.web.SecurityHeaders;
+import dev.storefront.common.web.TransportErrors;
+import io.helidon.config.Config;
+import io.helidon.health.HealthCheck;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.http.HeaderNames;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Timer;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+
+/**
+ * Builds the WebServer for one or more service modules: request ids and the error mapper,
+ * each module's routes, a JSON 404 for the rest, health (live; ready checks every module's
+ * database and NATS), Prometheus metrics, and each module's OpenAPI document at
+ * {@code /openapi/<service>}; CORS only for {@code storefront.cors.allowed-origins}.
+ */
+public final class ServiceServer {
+    private ServiceServer() {
+    }
+
+    public static WebServer start(Config config, int port, List<ServiceModule> modules) {
+        return start(config, port, modules, routing -> { });
+    }
+
+    /** Helidon 4.1's metrics set-up is not safe when two servers start at once in one JVM (parallel tests). */
+    private static final Object START_LOCK = new Object();
+
+    public static WebServer start(Config config, int port, List<ServiceModule> modules,
+                                  java.util.function.Consumer<HttpRouting.Builder> extraRoutes) {
+        WebServer server;
+        synchronized (START_LOCK) {
+            server = build(config, port, modules, extraRoutes);
+        }
+        for (ServiceModule module : modules) {
+            if (module.context().demoData()) {
+                module.seedDemoData();
+            }
+            module.start();
+        }
+        return server;
+    }
+
+    private static WebServer build(Config config, int port, List<ServiceModule> modules,
+                                   java.util.function.Consumer<HttpRouting.Builder> extraRoutes) {
+        HttpRouting.Builder routing = HttpRouting.builder();
+        ErrorHandling.install(routing);
+        routing.addFilter((chain, req, res) -> {
+            long start = System.nanoTime();
+            SecurityHeaders.apply(res);
+            try {
+                chain.proceed();
+            } finally {
+                String path = req.path().path();
+                String group = path.startsWith("/api/") || path.startsWith("/internal/")
+                        ? path.split("/").length > 2 ? "/" + path.split("/")[1] + "/" + path.split("/")[2] : path : "other";
+                Timer timer = Metrics.globalRegistry().getOrCreate(Timer.builder("storefront_http_requests")
+                        .tags(List.of(Metrics.tag("method", req.prologue().method().text()),
+                                Metrics.tag("route", group),
+                                Metrics.tag("status", String.valueOf(res.status().code())))));
+                timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
+        });
+        Set<String> corsOrigins = new LinkedHashSet<>(Cors.origins(config.get("storefront.cors.allowed-origins").asString().orElse(null)));
+        for (ServiceModule module : modules) { // one-process mode: the setting comes with each module's config
+            corsOrigins.addAll(Cors.origins(module.context().config().get("storefront.cors.allowed-origins").asString().orElse(null)));
+        }
+        Cors.install(routing, corsOrigins);
+        for (ServiceModule module : modules) {
+            module.routing(routing);
+            routing.get("/openapi/" + module.name(), (req, res) -> serveOpenApi(module, res));
+        }
+        extraRoutes.accept(routing);
+        routing.any("/api/*", ErrorHandling::notFound);
+        routing.any("/internal/*", ErrorHandling::notFound);
+
+        List<HealthCheck> checks = new ArrayList<>();
+        for (ServiceModule module : modules) {
+            ServiceContext ctx = module.context();
+            checks.add(check(module.name() + "-database", () -> ctx.db().ping()));
+            checks.add(check(module.name() + "-nats", () -> ctx.bus().connected()));
+        }
+        return WebServer.builder()
+                .config(config.get("server"))
+                .port(port)
+                .host(config.get("server.host").asString().orElse("0.0.0.0"))
+                .maxPayloadSize(config.get("server.max-payload-size").asLong().orElse(16L * 1024 * 1024))
+                .directHandlers(TransportErrors.handlers())
+                .addFeature(ObserveFeature.builder()
+                        .addObserver(HealthObserver.builder().details(true).addChecks(checks.toArray(HealthCheck[]::new)).build())
+                        .addObserver(MetricsObserver.create())
+                        .build())
+                .routing(routing)
+                .build()
+                .start();
+    }
+
+    private static void serveOpenApi(ServiceModule module, io.helidon.webserver.http.ServerResponse res) {
+        try (var in = module.getClass().getClassLoader().getResourceAsStream(module.openApiResource())) {
+            if (in == null) {
+                res.status(404).send();
+                return;
+            }
+            res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
+            res.send(in.readAllBytes());
+        } catch (java.io.IOException e) {
+            Responses.send(res, 500, Responses.success(null));
+        }
+    }
+
+    private static HealthCheck check(String name, java.util.function.BooleanSupplier up) {
+        return new HealthCheck() {
+            @Override
+            public HealthCheckType type() {
+                return HealthCheckType.READINESS;
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public HealthCheckResponse call() {
+                boolean ok;
+                try {
+                    ok = up.getAsBoolean();
+                } catch (RuntimeException e) {
+                    ok = false;
+                }
+                return HealthCheckResponse.builder().status(ok).build();
+            }
+        };
+    }
+}

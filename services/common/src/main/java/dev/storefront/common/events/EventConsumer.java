@@ -1,0 +1,105 @@
+package dev.storefront.common.events;
+
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.storefront.common.db.Database;
+import dev.storefront.common.web.Json;
+import dev.storefront.common.web.RequestContext;
+import io.helidon.dbclient.DbTransaction;
+import io.nats.client.ConsumerContext;
+import io.nats.client.Message;
+import io.nats.client.MessageConsumer;
+import io.nats.client.StreamContext;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+
+/**
+ * A durable JetStream consumer that applies each event once: the handler runs in a transaction
+ * that also records the event id in {@code processed_events}; an id seen before is skipped; the
+ * message is acknowledged only after the commit, and a failure asks for redelivery with back-off.
+ */
+public final class EventConsumer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(EventConsumer.class.getName());
+
+    /** Applies one event inside the consumer's transaction. */
+    @FunctionalInterface
+    public interface Handler {
+        void apply(DbTransaction tx, CloudEvent event);
+    }
+
+    private final Database db;
+    private final EventBus bus;
+    private final String name;
+    private final List<MessageConsumer> consumers = new ArrayList<>();
+
+    public EventConsumer(Database db, EventBus bus, String name) {
+        this.db = db;
+        this.bus = bus;
+        this.name = name;
+    }
+
+    /** Subscribes {@code handler} to one event type, e.g. {@code storefront.order.confirmed}. */
+    public EventConsumer on(String type, Handler handler) {
+        String subject = bus.subjectFor(type);
+        String durable = (name + "_" + type).replaceAll("[^A-Za-z0-9_-]", "_");
+        try {
+            StreamContext stream = bus.connection().getStreamContext(bus.stream());
+            ConsumerContext context = stream.createOrUpdateConsumer(ConsumerConfiguration.builder()
+                    .durable(durable)
+                    .filterSubject(subject)
+                    .ackPolicy(AckPolicy.Explicit)
+                    .ackWait(Duration.ofSeconds(30))
+                    .deliverPolicy(DeliverPolicy.All)
+                    .maxAckPending(1000)
+                    .build());
+            consumers.add(context.consume(msg -> handle(msg, handler)));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot subscribe " + durable + " to " + subject + ": " + e.getMessage(), e);
+        }
+        return this;
+    }
+
+    private void handle(Message msg, Handler handler) {
+        CloudEvent event;
+        try {
+            event = Json.read(new String(msg.getData(), StandardCharsets.UTF_8), CloudEvent.class);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, name + ": dropping an event that is not a CloudEvent on " + msg.getSubject());
+            msg.term();
+            return;
+        }
+        String requestId = msg.hasHeaders() ? msg.getHeaders().getFirst("X-Request-Id") : null;
+        try {
+            RequestContext.runWith(requestId, () -> db.inTransactionDo(tx -> {
+                long fresh = tx.insert("INSERT INTO processed_events (consumer, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                        name, event.id());
+                if (fresh == 1) {
+                    handler.apply(tx, event);
+                }
+            }));
+            msg.ack();
+        } catch (RuntimeException e) {
+            long delivered = msg.isJetStream() ? msg.metaData().deliveredCount() : 1;
+            LOG.log(Level.WARNING, name + ": " + event.type() + " " + event.id() + " failed (attempt " + delivered + "): " + e.getMessage());
+            msg.nakWithDelay(Duration.ofMillis(Math.min(30_000, 200L * (1L << Math.min(delivered, 8)))));
+        }
+    }
+
+    @Override
+    public void close() {
+        for (MessageConsumer consumer : consumers) {
+            try {
+                consumer.stop();
+                consumer.close();
+            } catch (Exception ignored) {
+                // closing anyway
+            }
+        }
+        consumers.clear();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.storefront.common.events;
+
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.storefront.common.db.Database;
+import dev.storefront.common.db.Rows;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+
+/**
+ * Publishes outbox rows to JetStream and deletes them once acknowledged. Rows are taken with
+ * {@code FOR UPDATE SKIP LOCKED}, so replicas share the work; a crash after publishing but before
+ * deleting republishes with the same {@code Nats-Msg-Id}, which JetStream drops as a duplicate.
+ */
+public final class OutboxRelay implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(OutboxRelay.class.getName());
+    private static final int BATCH = 200;
+
+    private final Database db;
+    private final EventBus bus;
+    private final Semaphore wake = new Semaphore(0);
+    private final AtomicLong published = new AtomicLong();
+    private volatile boolean running;
+    private Thread thread;
+
+    public OutboxRelay(Database db, EventBus bus) {
+        this.db = db;
+        this.bus = bus;
+        db.onCommit(this::wake);
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        thread = Thread.ofVirtual().name("outbox-relay-" + db.service()).start(this::loop);
+    }
+
+    public void wake() {
+        if (wake.availablePermits() == 0) {
+            wake.release();
+        }
+    }
+
+    public long publishedCount() {
+        return published.get();
+    }
+
+    /** Rows still waiting to be published (the outbox lag). */
+    public long pending() {
+        return Database.count(db.execute(), "SELECT count(*) FROM outbox");
+    }
+
+    private void loop() {
+        long backoff = 0;
+        while (running) {
+            try {
+                int sent = publishBatch();
+                backoff = 0;
+                if (sent < BATCH) {
+                    if (wake.tryAcquire(250, TimeUnit.MILLISECONDS) && !running) {
+                        return;
+                    }
+                    wake.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                backoff = Math.min(5_000, Math.max(100, backoff * 2));
+                if (running) {
+                    LOG.log(Level.WARNING, "Outbox relay of " + db.service() + " failed, retrying in " + backoff + " ms: " + e.getMessage());
+                }
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Publishes one batch; returns how many rows it published. Visible for tests. */
+    public int publishBatch() {
+        return db.inTransaction(tx -> {
+            record Row(UUID id, String type, String envelope, String requestId) {
+            }
+            List<Row> rows = Database.list(tx,
+                    "SELECT id, type, envelope, request_id FROM outbox ORDER BY seq LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED",
+                    r -> new Row(Rows.uuid(r, "id"), Rows.string(r, "type"), Rows.string(r, "envelope"), Rows.string(r, "request_id")));
+            if (rows.isEmpty()) {
+                return 0;
+            }
+            List<CompletableFuture<PublishAck>> acks = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                Headers headers = new Headers();
+                if (row.requestId() != null) {
+                    headers.put("X-Request-Id", row.requestId());
+                }
+                headers.put("Content-Type", "application/cloudevents+json");
+                NatsMessage message = NatsMessage.builder()
+                        .subject(bus.subjectFor(row.type()))
+                        .headers(headers)
+                        .data(row.envelope().getBytes(StandardCharsets.UTF_8))
+                        .build();
+                acks.add(bus.jetStream().publishAsync(message,
+                        PublishOptions.builder().messageId(row.id().toString()).streamTimeout(Duration.ofSeconds(5)).build()));
+            }
+            try {
+                CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("JetStream did not acknowledge the batch: " + e.getMessage(), e);
+            }
+            String[] ids = rows.stream().map(r -> r.id().toString()).toArray(String[]::new);
+            tx.dml("DELETE FROM outbox WHERE id = ANY(?::uuid[])", (Object) ids);
+            published.addAndGet(rows.size());
+            return rows.size();
+        });
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            wake();
+            try {
+                // let a batch in flight finish: interrupting JDBC I/O breaks the pooled connection
+                if (!thread.join(java.time.Duration.ofSeconds(3))) {
+                    thread.interrupt();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

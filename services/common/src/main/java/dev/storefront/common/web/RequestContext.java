@@ -1,0 +1,66 @@
+package dev.storefront.common.web;
+
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+/**
+ * The request id of the request this thread serves. Helidon runs each request on its own
+ * virtual thread, so a thread-local follows the request through handlers, the service client
+ * and log lines without passing it around.
+ */
+public final class RequestContext {
+    public static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
+
+    private RequestContext() {
+    }
+
+    /** The current request id, or null outside a request. */
+    public static String requestId() {
+        return CURRENT.get();
+    }
+
+    /** Runs {@code work} with the given request id in scope (used by event consumers). */
+    public static void runWith(String requestId, Runnable work) {
+        String previous = CURRENT.get();
+        CURRENT.set(requestId == null ? newId() : requestId);
+        try {
+            work.run();
+        } finally {
+            restore(previous);
+        }
+    }
+
+    public static String newId() {
+        return UUID.randomUUID().toString();
+    }
+
+    /** Routing filter: takes a well-formed incoming id or makes one, echoes it, scopes it. */
+    public static void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        String incoming = req.headers().first(REQUEST_ID).orElse(null);
+        String id = incoming != null && SAFE_ID.matcher(incoming).matches() ? incoming : newId();
+        String previous = CURRENT.get();
+        CURRENT.set(id);
+        res.header(REQUEST_ID, id);
+        try {
+            chain.proceed();
+        } finally {
+            restore(previous);
+        }
+    }
+
+    private static void restore(String previous) {
+        if (previous == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(previous);
+        }
+    }
+}

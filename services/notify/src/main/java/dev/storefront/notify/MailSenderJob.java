@@ -1,0 +1,112 @@
+package dev.storefront.notify;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import io.helidon.config.Config;
+
+/**
+ * Sends PENDING notifications: claims due rows, hands each to SMTP, marks it SENT once the server
+ * accepted it, and otherwise retries with exponential back-off up to {@code max-attempts}, then
+ * FAILED. Config {@code storefront.mail.retry.*}: base-ms, max-ms, max-attempts, poll-ms, lease-ms.
+ */
+public final class MailSenderJob implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(MailSenderJob.class.getName());
+    private static final int BATCH = 20;
+
+    private final NotifyRepository repo;
+    private final Mailer mailer;
+    private final Duration base;
+    private final Duration max;
+    private final int maxAttempts;
+    private final Duration poll;
+    private final Duration lease;
+    private final Semaphore wake = new Semaphore(0);
+    private volatile boolean running;
+    private Thread thread;
+
+    public MailSenderJob(NotifyRepository repo, Mailer mailer, Config retry) {
+        this.repo = repo;
+        this.mailer = mailer;
+        this.base = Duration.ofMillis(retry.get("base-ms").asLong().orElse(2_000L));
+        this.max = Duration.ofMillis(retry.get("max-ms").asLong().orElse(600_000L));
+        this.maxAttempts = retry.get("max-attempts").asInt().orElse(10);
+        this.poll = Duration.ofMillis(retry.get("poll-ms").asLong().orElse(1_000L));
+        this.lease = Duration.ofMillis(retry.get("lease-ms").asLong().orElse(120_000L));
+    }
+
+    public synchronized void start() {
+        if (running || !mailer.configured()) {
+            return; // nothing is ever PENDING without SMTP: mail is RECORDED instead
+        }
+        running = true;
+        thread = Thread.ofVirtual().name("mail-sender").start(this::loop);
+    }
+
+    public void wake() {
+        if (wake.availablePermits() == 0) {
+            wake.release();
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                if (sendDue() < BATCH) {
+                    wake.tryAcquire(poll.toMillis(), TimeUnit.MILLISECONDS);
+                    wake.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (running) {
+                    LOG.log(Level.WARNING, "Mail sender failed: " + e.getMessage());
+                }
+                try {
+                    Thread.sleep(poll.toMillis());
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Sends one batch of due notifications; returns how many it tried. */
+    public int sendDue() {
+        List<NotifyRepository.Outgoing> due = repo.claimDue(BATCH, lease);
+        for (NotifyRepository.Outgoing mail : due) {
+            try {
+                mailer.send(mail.recipient(), mail.mail(), mail.id().toString());
+                repo.markSent(mail.id());
+            } catch (Exception e) {
+                String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+                Duration delay = mail.attempts() >= maxAttempts ? null : backoff(mail.attempts());
+                LOG.log(Level.WARNING, "Mail " + mail.id() + " attempt " + mail.attempts() + " failed"
+                        + (delay == null ? ", giving up: " : ", retrying in " + delay.toMillis() + " ms: ") + error);
+                repo.markAttemptFailed(mail.id(), error.length() > 500 ? error.substring(0, 500) : error, delay);
+            }
+        }
+        return due.size();
+    }
+
+    private Duration backoff(int attempts) {
+        long millis = base.toMillis() << Math.min(attempts - 1, 20);
+        return Duration.ofMillis(Math.min(max.toMillis(), millis));
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import { api, request } from './client';
+import { getSession, sessionFromTokens, setSession } from './session';
+import type {
+  Address,
+  AddressInput,
+  Cart,
+  Category,
+  Checkout,
+  Notification,
+  Order,
+  OrderStatus,
+  Page,
+  Product,
+  ProductInput,
+  Profile,
+  PublicStock,
+  Stock,
+  TokenResponse,
+  User,
+} from './types';
+
+// ---- auth ----
+export async function login(email: string, password: string): Promise<User> {
+  const t = await api.post<TokenResponse>('/auth/login', { email, password }, { auth: 'none' });
+  setSession(sessionFromTokens(t));
+  return t.user;
+}
+
+export async function register(name: string, email: string, password: string): Promise<User> {
+  const data = await api.post<TokenResponse | User>('/auth/register', { name, email, password }, { auth: 'none' });
+  if (data && 'accessToken' in data && data.accessToken) {
+    setSession(sessionFromTokens(data));
+    return data.user;
+  }
+  // register answered the user only: log in with the same credentials
+  return login(email, password);
+}
+
+export async function logout(): Promise<void> {
+  const s = getSession();
+  setSession(null);
+  if (!s) return;
+  try {
+    await request('POST', '/auth/logout', {
+      body: { refreshToken: s.refreshToken },
+      headers: { Authorization: `Bearer ${s.accessToken}` },
+      auth: 'none',
+    });
+  } catch {
+    /* the local session is gone either way */
+  }
+}
+
+export const me = () => api.get<User>('/auth/me');
+
+// ---- users ----
+export const getProfile = () => api.get<Profile>('/users/profile');
+export const updateProfile = (p: { name: string; phone?: string | null; preferences?: Record<string, unknown> }) =>
+  api.put<Profile>('/users/profile', p);
+export const listAddresses = () => api.get<Address[]>('/users/addresses').then((a) => (Array.isArray(a) ? a : []));
+export const createAddress = (a: AddressInput) => api.post<Address>('/users/address', a);
+export const updateAddress = (id: string, a: AddressInput) => api.put<Address>(`/users/address/${encodeURIComponent(id)}`, a);
+export const deleteAddress = (id: string) => api.del(`/users/address/${encodeURIComponent(id)}`);
+
+// ---- catalog ----
+export interface ProductQuery {
+  page?: number;
+  limit?: number;
+  category?: string;
+  minPrice?: string | number;
+  maxPrice?: string | number;
+  q?: string;
+  sort?: string;
+  vendorId?: string;
+}
+export const listProducts = (q: ProductQuery = {}) => api.page<Product>('/products', { ...q }) as Promise<Page<Product>>;
+export const getProduct = (id: string) => api.get<Product>(`/products/${encodeURIComponent(id)}`);
+export const createProduct = (p: ProductInput) => api.post<Product>('/products', p);
+export const updateProduct = (id: string, p: ProductInput) => api.put<Product>(`/products/${encodeURIComponent(id)}`, p);
+export const deleteProduct = (id: string) => api.del(`/products/${encodeURIComponent(id)}`);
+export const listCategories = () => api.get<Category[]>('/categories').then((c) => (Array.isArray(c) ? c : []));
+export const createCategory = (c: { name: string; slug: string; parentId?: string | null; description?: string }) =>
+  api.post<Category>('/categories', c);
+
+// ---- inventory ----
+export const getStock = (productId: string) => api.get<PublicStock>(`/inventory/${encodeURIComponent(productId)}`);
+export const addStock = (b: { productId: string; quantity: number; lowStockThreshold?: number }) => api.post<Stock>('/inventory/add', b);
+export const lowStock = () => api.get<Stock[]>('/inventory/status/low-stock').then((s) => (Array.isArray(s) ? s : []));
+
+// ---- cart ----
+export const getCart = () => api.get<Cart>('/cart');
+export const addToCart = (productId: string, quantity: number) => api.post<Cart>('/cart/add', { productId, quantity });
+export const setCartQuantity = (productId: string, quantity: number) =>
+  api.put<Cart>(`/cart/items/${encodeURIComponent(productId)}`, { quantity });
+export const removeFromCart = (productId: string) => api.del<Cart>(`/cart/items/${encodeURIComponent(productId)}`);
+export const clearCart = () => api.del<Cart>('/cart');
+
+// ---- orders ----
+export const listOrders = (page = 1, limit = 10) => api.page<Order>('/orders', { page, limit });
+export const getOrder = (id: string) => api.get<Order>(`/orders/${encodeURIComponent(id)}`);
+export const listAdminOrders = (q: { status?: OrderStatus | ''; page?: number; limit?: number }) => api.page<Order>('/orders/admin', q);
+export type OrderAction = 'ship' | 'deliver' | 'cancel';
+export const changeOrderStatus = (id: string, action: OrderAction) => api.put<Order>(`/orders/${encodeURIComponent(id)}/status`, { action });
+
+// ---- checkout ----
+/** Either a saved address (by id) or a new one, never both: the API takes exactly one. */
+export type CheckoutRequest =
+  | { addressId: string; paymentMethod: string }
+  | { shippingAddress: ShippingAddress; paymentMethod: string };
+
+/** An address as an order carries it: no id, no default flag. */
+export type ShippingAddress = Omit<AddressInput, 'isDefault'>;
+export const startCheckout = (body: CheckoutRequest, idempotencyKey: string) =>
+  api.post<Checkout>('/checkout', body, { headers: { 'Idempotency-Key': idempotencyKey } });
+export const getCheckout = (id: string) => api.get<Checkout>(`/checkout/${encodeURIComponent(id)}`);
+
+// ---- notifications ----
+export const listNotifications = (page = 1, limit = 20) => api.page<Notification>('/notifications', { page, limit });

@@ -1,0 +1,183 @@
+// Shapes from docs/contracts.md ("Resources").
+
+export type Role = 'customer' | 'vendor' | 'admin';
+
+export interface User {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  createdAt?: string;
+}
+
+export interface TokenResponse {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number; // seconds
+  tokenType: 'Bearer' | string;
+  user: User;
+}
+
+export interface Profile {
+  userId: string;
+  name: string;
+  email: string;
+  phone?: string | null;
+  preferences?: Record<string, unknown> | null;
+}
+
+export interface Address {
+  id: string;
+  fullName: string;
+  line1: string;
+  line2?: string | null;
+  city: string;
+  region?: string | null;
+  postalCode: string;
+  country: string;
+  phone?: string | null;
+  isDefault: boolean;
+}
+
+export type AddressInput = Omit<Address, 'id'>;
+
+export interface Category {
+  id: string;
+  name: string;
+  slug: string;
+  parentId?: string | null;
+  description?: string | null;
+}
+
+export interface Product {
+  id: string;
+  name: string;
+  description?: string | null;
+  price: number;
+  currency: string;
+  categoryId?: string | null;
+  categorySlug?: string | null;
+  vendorId?: string | null;
+  images: string[];
+  attributes?: Record<string, string>;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+export interface ProductInput {
+  name: string;
+  description: string;
+  price: number;
+  currency: string;
+  categoryId: string | null;
+  images: string[];
+  attributes: Record<string, string>;
+}
+
+/** Public stock view: GET /api/inventory/{productId} */
+export interface PublicStock {
+  productId: string;
+  quantity: number;
+  isLowStock: boolean;
+  inStock: boolean;
+}
+
+/** Admin stock view (low-stock list, add). */
+export interface Stock {
+  productId: string;
+  available: number;
+  reserved: number;
+  lowStockThreshold: number;
+  isLowStock: boolean;
+}
+
+export interface CartItem {
+  productId: string;
+  name: string;
+  unitPrice: number;
+  quantity: number;
+  lineTotal: number;
+  currency: string;
+  priceChanged?: boolean;
+  previousUnitPrice?: number | null;
+}
+
+export interface Cart {
+  userId: string;
+  items: CartItem[];
+  total: number;
+  currency: string;
+  itemCount: number;
+}
+
+export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
+export const ORDER_STATUSES: OrderStatus[] = ['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED'];
+
+export interface OrderItem {
+  productId: string;
+  name: string;
+  unitPrice: number;
+  quantity: number;
+  lineTotal: number;
+}
+
+export interface StatusChange {
+  status: OrderStatus;
+  at: string;
+  note?: string | null;
+}
+
+export interface Order {
+  id: string;
+  userId: string;
+  status: OrderStatus;
+  items: OrderItem[];
+  subtotal: number;
+  total: number;
+  currency: string;
+  shippingAddress?: Partial<Address> | null;
+  statusHistory?: StatusChange[];
+  paymentTransactionId?: string | null;
+  createdAt: string;
+  updatedAt?: string;
+}
+
+export type CheckoutStatus = 'COMPLETED' | 'OUT_OF_STOCK' | 'PAYMENT_FAILED' | 'IN_PROGRESS' | 'COMPENSATED';
+
+export interface Checkout {
+  id: string;
+  orderId?: string | null;
+  transactionId?: string | null;
+  status: CheckoutStatus;
+  failureReason?: string | null;
+  createdAt?: string;
+}
+
+export interface Notification {
+  id: string;
+  userId: string;
+  channel: string;
+  template: string;
+  subject?: string | null;
+  body?: string | null;
+  status: string;
+  attempts?: number;
+  createdAt: string;
+  sentAt?: string | null;
+}
+
+export interface Pagination {
+  page: number;
+  limit: number;
+  total: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  pagination: Pagination;
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}

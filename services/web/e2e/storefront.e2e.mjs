@@ -1,0 +1,372 @@
+// End-to-end: the shopper's and the admin's journey through the real UI and API, in headless Chromium.
+//
+//   BASE_URL=http://localhost:8080 npm run e2e
+//
+// Env: BASE_URL (required), ADMIN_EMAIL / ADMIN_PASSWORD (default admin@storefront.local / admin12345),
+// CHROMIUM (default /usr/bin/chromium), SCREENSHOTS (default target/screenshots), E2E_TIMEOUT_MS (per step, default 30000).
+// Fails on any console error, page error, failed request or unexpected HTTP error response; the only
+// tolerated ones are the 402 of the deliberately declined card.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/+$/, '');
+if (!BASE_URL) {
+  console.error('e2e: set BASE_URL, e.g. BASE_URL=http://localhost:8080 npm run e2e');
+  process.exit(2);
+}
+const ADMIN_EMAIL = process.env.ADMIN_EMAIL ?? 'admin@storefront.local';
+const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? 'admin12345';
+const SHOTS = resolve(process.env.SCREENSHOTS ?? join(here, '..', 'target', 'screenshots'));
+const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 30000);
+const DESKTOP = { viewport: { width: 1280, height: 800 } };
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+mkdirSync(SHOTS, { recursive: true });
+
+const problems = [];
+/** While set, an HTTP error matching it is expected (e.g. the declined card's 402). */
+let allowed = null;
+const isAllowed = (status, url) => !!allowed && allowed.status === status && allowed.url.test(url);
+
+function watch(page, label) {
+  page.setDefaultTimeout(TIMEOUT);
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const text = msg.text();
+    const m = /status of (\d{3})/.exec(text);
+    const url = msg.location()?.url ?? '';
+    if (m && isAllowed(Number(m[1]), url || text)) return;
+    if (m && allowed && allowed.status === Number(m[1]) && !url) return;
+    problems.push(`[${label}] console error: ${text} ${url}`);
+  });
+  page.on('pageerror', (err) => problems.push(`[${label}] page error: ${err.message}`));
+  page.on('requestfailed', (req) => {
+    const err = req.failure()?.errorText ?? '';
+    if (err.includes('ERR_ABORTED')) return; // cancelled by a navigation, not a failure
+    problems.push(`[${label}] request failed: ${req.method()} ${req.url()} ${err}`);
+  });
+  page.on('response', (res) => {
+    const status = res.status();
+    if (status < 400) return;
+    if (isAllowed(status, res.url())) return;
+    problems.push(`[${label}] HTTP ${status}: ${res.request().method()} ${res.url()}`);
+  });
+}
+
+async function expectingHttpError(status, url, fn) {
+  allowed = { status, url };
+  try {
+    return await fn();
+  } finally {
+    allowed = null;
+  }
+}
+
+let stepNo = 0;
+let passedSteps = 0;
+async function step(name, fn) {
+  stepNo++;
+  const t0 = Date.now();
+  process.stdout.write(`e2e ${String(stepNo).padStart(2)}. ${name} … `);
+  try {
+    const r = await fn();
+    console.log(`ok (${Date.now() - t0} ms)`);
+    passedSteps++;
+    return r;
+  } catch (e) {
+    console.log('FAILED');
+    throw e;
+  }
+}
+
+const tid = (id) => `[data-testid="${id}"]`;
+
+async function shot(page, name) {
+  await page.waitForLoadState('networkidle').catch(() => {});
+  await page.locator(tid('loading')).first().waitFor({ state: 'detached', timeout: TIMEOUT }).catch(() => {});
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function apiGet(page, path) {
+  const res = await page.request.get(`${BASE_URL}/api${path}`);
+  if (!res.ok()) throw new Error(`GET /api${path} -> ${res.status()}`);
+  return (await res.json()).data;
+}
+
+function expect(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+async function cartQuantities(page) {
+  await page.goto(`${BASE_URL}/cart`);
+  await page.locator(tid('cart-item')).first().waitFor();
+  return page.locator(tid('cart-item')).evaluateAll((rows) =>
+    rows.map((r) => `${r.getAttribute('data-product-id')}=${r.querySelector('[data-testid="cart-item-quantity"]').value}`).sort(),
+  );
+}
+
+async function fillNewAddress(page) {
+  const radio = page.locator(tid('new-address'));
+  if (!(await radio.isChecked())) await radio.check();
+  await page.fill(tid('input-fullName'), 'E2E Shopper');
+  await page.fill(tid('input-line1'), '1 Test Street');
+  await page.fill(tid('input-city'), 'Springfield');
+  await page.fill(tid('input-postalCode'), '12345');
+  await page.fill(tid('input-country'), 'US');
+}
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const stamp = Date.now().toString(36);
+  const shopper = { name: 'E2E Shopper', email: `shopper-${stamp}@example.com`, password: `pw-${stamp}-secret` };
+  try {
+    const desk = await browser.newContext(DESKTOP);
+    const page = await desk.newPage();
+    watch(page, 'shopper');
+
+    await step('home page shows categories and featured products', async () => {
+      await page.goto(`${BASE_URL}/`);
+      await page.locator(tid('product-card')).first().waitFor();
+      await shot(page, 'desktop-home');
+    });
+
+    await step('register a new shopper', async () => {
+      await page.click(tid('nav-register'));
+      await page.fill(tid('input-name'), shopper.name);
+      await page.fill(tid('input-email'), shopper.email);
+      await page.fill(tid('input-password'), shopper.password);
+      await page.fill(tid('input-confirm'), shopper.password);
+      await page.click(tid('register-submit'));
+      await page.locator(tid('logout')).waitFor();
+    });
+
+    // pick products from the catalog that are in stock
+    const products = (await apiGet(page, '/products?limit=50')) ?? [];
+    expect(products.length >= 2, `need at least 2 products in the catalog, found ${products.length}`);
+    const inStock = [];
+    for (const p of products) {
+      const s = await apiGet(page, `/inventory/${p.id}`).catch(() => null);
+      if (s && s.inStock && s.quantity >= 3) inStock.push(p);
+      if (inStock.length >= 2 && inStock.some((x) => x.categorySlug)) break;
+    }
+    expect(inStock.length >= 2, 'need at least 2 products with stock >= 3');
+    const first = inStock.find((p) => p.categorySlug) ?? inStock[0];
+    const second = inStock.find((p) => p.id !== first.id);
+
+    await step('search finds a product', async () => {
+      const word = first.name.split(/\s+/).find((w) => w.length >= 3) ?? first.name;
+      await page.fill(tid('header-search'), word);
+      await page.press(tid('header-search'), 'Enter');
+      await page.waitForURL(/\/products\?q=/);
+      await page.locator(`${tid('product-card')}[data-product-id="${first.id}"]`).waitFor();
+      await shot(page, 'desktop-search');
+    });
+
+    await step('filter by category and price (state lives in the URL)', async () => {
+      await page.goto(`${BASE_URL}/products`);
+      await page.locator(tid('product-card')).first().waitFor();
+      if (first.categorySlug) {
+        await page.selectOption(tid('input-category'), first.categorySlug);
+        await page.waitForURL(new RegExp(`category=${first.categorySlug}`));
+      }
+      await page.fill(tid('input-maxPrice'), String(Math.ceil(Number(first.price))));
+      await page.click(tid('apply-filters'));
+      await page.waitForURL(/maxPrice=/);
+      await page.locator(`${tid('product-card')}[data-product-id="${first.id}"]`).waitFor();
+      const prices = await page.locator(tid('product-card')).evaluateAll((cards) => cards.length);
+      expect(prices >= 1, 'filtered list is empty');
+      await shot(page, 'desktop-products-filtered');
+      // reload keeps the filters
+      await page.reload();
+      await page.locator(`${tid('product-card')}[data-product-id="${first.id}"]`).waitFor();
+    });
+
+    for (const [i, p] of [first, second].entries()) {
+      await step(`add product ${i + 1} to the cart (${p.name})`, async () => {
+        await page.goto(`${BASE_URL}/products/${p.id}`);
+        await page.locator(tid('product-name')).waitFor();
+        await page.locator(`${tid('stock-state')}[data-state="in"], ${tid('stock-state')}[data-state="low"]`).waitFor();
+        if (i === 0) await shot(page, 'desktop-product');
+        await page.click(tid('add-to-cart'));
+        await page.locator(tid('added-to-cart')).waitFor();
+      });
+    }
+
+    await step('change a quantity in the cart', async () => {
+      await page.goto(`${BASE_URL}/cart`);
+      await page.locator(tid('cart-item')).nth(1).waitFor();
+      const total = await page.textContent(tid('cart-total'));
+      const row = page.locator(`${tid('cart-item')}[data-product-id="${first.id}"]`);
+      await row.locator(tid('qty-increase')).click();
+      await row.locator(`${tid('cart-item-quantity')}`).evaluate((el) => el.value);
+      await page.waitForFunction(
+        ([sel, before]) => document.querySelector(sel)?.textContent !== before,
+        [tid('cart-total'), total],
+      );
+      expect((await row.locator(tid('cart-item-quantity')).inputValue()) === '2', 'quantity did not become 2');
+      await shot(page, 'desktop-cart');
+    });
+    const cartBefore = await cartQuantities(page);
+
+    await step('a declined card shows the reason and leaves the cart intact', async () => {
+      await page.click(tid('go-to-checkout'));
+      await page.locator(tid('place-order')).waitFor();
+      if ((await page.locator(tid('saved-address')).count()) === 0) await fillNewAddress(page);
+      await page.check(tid('payment-pm_card_chargeDeclined'));
+      await expectingHttpError(402, /\/api\/checkout/, async () => {
+        await page.click(tid('place-order'));
+        await page.locator(tid('checkout-error')).waitFor();
+        await page.waitForLoadState('networkidle');
+      });
+      const msg = (await page.textContent(tid('checkout-error'))) ?? '';
+      expect(/declin|fail/i.test(msg), `decline message does not say why: "${msg}"`);
+      await shot(page, 'desktop-checkout-declined');
+      const after = await cartQuantities(page);
+      expect(JSON.stringify(after) === JSON.stringify(cartBefore), `cart changed: ${after} vs ${cartBefore}`);
+    });
+
+    const orderId = await step('checkout with pm_card_visa confirms the order', async () => {
+      await page.click(tid('go-to-checkout'));
+      await page.locator(tid('place-order')).waitFor();
+      if ((await page.locator(tid('saved-address')).count()) === 0) await fillNewAddress(page);
+      else await page.locator(tid('saved-address')).first().check();
+      await page.check(tid('payment-pm_card_visa'));
+      await shot(page, 'desktop-checkout');
+      await page.click(tid('place-order'));
+      await page.waitForURL(/\/orders\/[^/]+\/confirmation/, { timeout: TIMEOUT * 2 });
+      await page.locator(tid('order-placed')).waitFor();
+      const id = await page.getAttribute(tid('order-confirmation'), 'data-order-id');
+      const status = await page.getAttribute(`${tid('order-confirmation')} ${tid('order-status')}`, 'data-status');
+      expect(status === 'CONFIRMED', `order status is ${status}, expected CONFIRMED`);
+      await shot(page, 'desktop-order-confirmation');
+      return id;
+    });
+
+    await step('the order is in the history, and the cart is empty', async () => {
+      await page.goto(`${BASE_URL}/orders`);
+      const row = page.locator(`${tid('order-row')}[data-order-id="${orderId}"]`);
+      await row.waitFor();
+      expect((await row.locator(tid('order-status')).getAttribute('data-status')) === 'CONFIRMED', 'history does not show CONFIRMED');
+      await shot(page, 'desktop-orders');
+      await page.goto(`${BASE_URL}/cart`);
+      await page.locator(tid('cart-empty')).waitFor();
+    });
+
+    await step('notifications page loads', async () => {
+      await page.goto(`${BASE_URL}/notifications`);
+      await page.locator(`${tid('notification-list')}, ${tid('notifications-empty')}`).first().waitFor();
+      await shot(page, 'desktop-notifications');
+    });
+
+    const adminCtx = await browser.newContext(DESKTOP);
+    const admin = await adminCtx.newPage();
+    watch(admin, 'admin');
+
+    await step('admin logs in and sees the dashboard', async () => {
+      await admin.goto(`${BASE_URL}/login?next=%2Fadmin`);
+      await admin.fill(tid('input-email'), ADMIN_EMAIL);
+      await admin.fill(tid('input-password'), ADMIN_PASSWORD);
+      await admin.click(tid('login-submit'));
+      await admin.waitForURL(/\/admin$/);
+      await admin.locator(tid('stat-orders-today')).waitFor();
+      await shot(admin, 'desktop-admin-dashboard');
+    });
+
+    await step('admin ships the order', async () => {
+      await admin.goto(`${BASE_URL}/admin/orders?status=CONFIRMED`);
+      const row = admin.locator(`${tid('admin-order-row')}[data-order-id="${orderId}"]`);
+      await row.waitFor();
+      await shot(admin, 'desktop-admin-orders');
+      await row.locator(tid('order-ship')).click();
+      await admin.goto(`${BASE_URL}/admin/orders?status=SHIPPED`);
+      await admin.locator(`${tid('admin-order-row')}[data-order-id="${orderId}"] ${tid('order-status')}[data-status="SHIPPED"]`).waitFor();
+    });
+
+    await step('admin pages load (products, categories, stock)', async () => {
+      for (const [path, ready] of [
+        ['/admin/products', `${tid('manage-products')}, ${tid('manage-empty')}`],
+        ['/admin/categories', `${tid('category-list')}, ${tid('empty')}`],
+        ['/admin/stock', `${tid('low-stock-table')}, ${tid('low-stock-empty')}`],
+      ]) {
+        await admin.goto(`${BASE_URL}${path}`);
+        await admin.locator(ready).first().waitFor();
+        await shot(admin, `desktop-admin-${path.split('/').pop()}`);
+      }
+    });
+
+    await step('the shopper sees Shipped', async () => {
+      await page.goto(`${BASE_URL}/orders/${orderId}`);
+      await page.locator(`${tid('order-detail')} ${tid('order-status')}[data-status="SHIPPED"]`).first().waitFor();
+      await page.locator(`${tid('timeline-entry')}[data-status="SHIPPED"]`).waitFor();
+      await shot(page, 'desktop-order-shipped');
+    });
+
+    await step('phone-sized screens', async () => {
+      const phoneCtx = await browser.newContext({ ...PHONE, storageState: await desk.storageState() });
+      const phone = await phoneCtx.newPage();
+      watch(phone, 'phone');
+      await phone.goto(`${BASE_URL}/`);
+      await phone.locator(tid('product-card')).first().waitFor();
+      await shot(phone, 'phone-home');
+      await phone.click(tid('nav-toggle'));
+      await phone.locator(tid('mobile-menu')).waitFor();
+      await shot(phone, 'phone-menu');
+      await phone.goto(`${BASE_URL}/products?maxPrice=${Math.ceil(Number(first.price))}`);
+      await phone.locator(tid('product-card')).first().waitFor();
+      await shot(phone, 'phone-products');
+      await phone.goto(`${BASE_URL}/products/${first.id}`);
+      await phone.locator(tid('stock-state')).waitFor();
+      await shot(phone, 'phone-product');
+      await phone.goto(`${BASE_URL}/cart`);
+      await phone.locator(`${tid('cart-empty')}, ${tid('cart-items')}`).first().waitFor();
+      await shot(phone, 'phone-cart');
+      await phone.goto(`${BASE_URL}/orders/${orderId}`);
+      await phone.locator(tid('status-timeline')).waitFor();
+      await shot(phone, 'phone-order');
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow <= 1, `page is ${overflow}px wider than the phone screen`);
+      await phoneCtx.close();
+    });
+
+    await step('logout', async () => {
+      await page.click(tid('logout'));
+      await page.locator(tid('nav-login')).waitFor();
+    });
+
+    await desk.close();
+    await adminCtx.close();
+  } finally {
+    await browser.close();
+  }
+}
+
+let failed = false;
+try {
+  await main();
+} catch (e) {
+  failed = true;
+  console.error(`e2e failed: ${e?.stack ?? e}`);
+}
+if (problems.length) {
+  failed = true;
+  console.error(`e2e: ${problems.length} browser problem(s):\n  ${problems.join('\n  ')}`);
+}
+console.log(`screenshots: ${SHOTS}`);
+console.log(`e2e: ${passedSteps} passed, ${failed ? Math.max(1, stepNo - passedSteps) : 0} failed`);
+process.exit(failed ? 1 : 0);
