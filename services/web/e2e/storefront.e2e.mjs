@@ -293,7 +293,12 @@ async function main() {
       const row = admin.locator(`${tid('admin-order-row')}[data-order-id="${orderId}"]`);
       await row.waitFor();
       await shot(admin, 'desktop-admin-orders');
-      await row.locator(tid('order-ship')).click();
+      // Wait for the PUT to be answered: navigating away at once would abort it in flight.
+      const [shipped] = await Promise.all([
+        admin.waitForResponse((r) => r.request().method() === 'PUT' && r.url().includes(`/api/orders/${orderId}/status`)),
+        row.locator(tid('order-ship')).click(),
+      ]);
+      if (!shipped.ok()) throw new Error(`ship answered ${shipped.status()}: ${await shipped.text()}`);
       await admin.goto(`${BASE_URL}/admin/orders?status=SHIPPED`);
       await admin.locator(`${tid('admin-order-row')}[data-order-id="${orderId}"] ${tid('order-status')}[data-status="SHIPPED"]`).waitFor();
     });
