@@ -246,8 +246,14 @@ class FaultInjectionTest {
             Thread.ofVirtual().name("timed-checkout").start(timed);
             timedCheckouts.add(timed);
             Thread.sleep(forMs);
+            // Other faults may have held the cued purchase up before it reached payment: keep the
+            // link slow (bounded) until at least one answer has really been held back.
+            long until = System.nanoTime() + Duration.ofSeconds(SOAK ? 60 : 40).toNanos();
+            while (paymentLink.delayed() == 0 && System.nanoTime() < until) {
+                Thread.sleep(250);
+            }
             paymentLink.delay(0);
-            fault("checkout -> payment answers delayed 4s for " + forMs / 1000 + "s");
+            fault("checkout -> payment answers delayed 4s for " + forMs / 1000 + "s or more (" + paymentLink.delayed() + " held back)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

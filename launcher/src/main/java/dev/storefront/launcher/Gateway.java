@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.storefront.common.web.ApiException;
 import dev.storefront.common.web.ErrorHandling;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -62,7 +63,17 @@ final class Gateway {
             req.headers().first(name).ifPresent(v -> out.header(name, v));
         }
         byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : null;
-        try (HttpClientResponse in = body == null ? out.request() : out.submit(body)) {
+        HttpClientResponse answer;
+        try {
+            answer = body == null ? out.request() : out.submit(body);
+        } catch (RuntimeException e) { // refused, reset, or closed before the status line
+            if (e instanceof ApiException api) {
+                throw api;
+            }
+            // the service is down or restarting: what an Ingress answers, never a 500
+            throw ApiException.unavailable("The service behind " + path + " is unavailable, retry shortly");
+        }
+        try (HttpClientResponse in = answer) {
             res.status(in.status());
             for (HeaderName name : FORWARDED_RESPONSE) {
                 in.headers().first(name).ifPresent(v -> res.header(name, v));

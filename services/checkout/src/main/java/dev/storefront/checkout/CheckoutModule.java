@@ -19,7 +19,7 @@ public final class CheckoutModule implements ServiceModule {
         this.runner = new SagaRunner(ctx, repo, settings);
         this.recovery = new SagaRecovery(repo, runner, settings);
         CartPricing pricing = new CartPricing(ctx, new SavedAddresses(ctx));
-        this.service = new CheckoutService(ctx, new Checkouts(repo, pricing, runner, settings), settings);
+        this.service = new CheckoutService(ctx, new Checkouts(repo, pricing, new StockPrecheck(ctx), runner, settings), settings);
     }
 
     public static CheckoutModule create(ServiceContext ctx) {

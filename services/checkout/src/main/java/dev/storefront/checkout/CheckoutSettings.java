@@ -14,9 +14,11 @@ import io.helidon.config.Config;
  * @param reservationTtl  how long inventory holds the stock for an order (longer than resumeWithin)
  * @param waitForRunning  how long a repeated request waits for the saga another request is running
  * @param perMinute       checkouts a user may start per minute
+ * @param maxRunning      sagas this instance runs at once (new checkouts beyond it wait for a slot)
+ * @param admissionWait   how long a new checkout waits for a slot before it is answered 429
  */
 record CheckoutSettings(Duration stuckAfter, Duration recoveryEvery, Duration resumeWithin, Duration reservationTtl,
-                        Duration waitForRunning, int perMinute) {
+                        Duration waitForRunning, int perMinute, int maxRunning, Duration admissionWait) {
 
     static CheckoutSettings from(Config config) {
         Config c = config.get("storefront.checkout");
@@ -26,6 +28,8 @@ record CheckoutSettings(Duration stuckAfter, Duration recoveryEvery, Duration re
                 Duration.ofSeconds(c.get("resume-within-seconds").asLong().orElse(600L)),
                 Duration.ofSeconds(c.get("reservation-ttl-seconds").asLong().orElse(1200L)),
                 Duration.ofSeconds(c.get("wait-seconds").asLong().orElse(20L)),
-                c.get("rate-limit-per-minute").asInt().orElse(20));
+                c.get("rate-limit-per-minute").asInt().orElse(20),
+                Math.max(1, c.get("max-running").asInt().orElse(16)),
+                Duration.ofMillis(c.get("admission-wait-ms").asLong().orElse(6_000L)));
     }
 }

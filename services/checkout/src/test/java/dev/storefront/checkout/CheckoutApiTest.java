@@ -84,8 +84,27 @@ class CheckoutApiTest {
     }
 
     @Test
-    void outOfStockCancelsTheOrderChargesNothingAndNamesTheLine() {
+    void outOfStockSeenBeforeAnythingIsRecordedIs409WithNoOrderAndTheKeyUnused() {
         Shopper s = h.shopper("10.00", 3, 2);
+        String key = Harness.key();
+
+        TestHttp.Reply reply = h.checkout(s.token(), key, Harness.body("pm_card_visa"));
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(409);
+        assertThat(reply.errorCode()).isEqualTo("OUT_OF_STOCK");
+        assertThat(reply.firstErrorField()).isEqualTo("items[0].productId");
+        assertThat(h.fakes.ordersOf(s.userId())).isEmpty();
+        assertThat(h.fakes.stockOf(s.productId())).containsExactly(2, 0, 0);
+        assertThat(h.fakes.carts).containsKey(s.userId());
+
+        h.fakes.restock(s.productId(), 1); // the key was not used up: the same request succeeds once there is stock
+        assertThat(h.checkout(s.token(), key, Harness.body("pm_card_visa")).status()).isEqualTo(201);
+    }
+
+    @Test
+    void outOfStockAtReservationCancelsTheOrderChargesNothingAndNamesTheLine() {
+        Shopper s = h.shopper("10.00", 3, 2);
+        h.fakes.staleStockView.add(s.productId()); // another checkout took the units after checkout looked
         String key = Harness.key();
 
         TestHttp.Reply reply = h.checkout(s.token(), key, Harness.body("pm_card_visa"));

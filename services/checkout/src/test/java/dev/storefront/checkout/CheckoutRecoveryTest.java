@@ -184,6 +184,7 @@ class CheckoutRecoveryTest {
     @Test
     void anOutOfStockCheckoutCrashedWhileUndoingEndsOutOfStock() throws Exception {
         Shopper s = h.shopper("3.00", 4, 1);
+        h.fakes.staleStockView.add(s.productId()); // the shortage is found by the reservation, not the first look
         crashAt("before CANCEL_ORDER");
         h.checkout(s.token(), Harness.key(), Harness.body("pm_card_visa"));
         h.expireLeases();

@@ -77,6 +77,8 @@ final class FakeNeighbours implements AutoCloseable {
     final Map<UUID, Product> products = new ConcurrentHashMap<>();
     final Map<UUID, List<Line>> carts = new ConcurrentHashMap<>();
     final Map<UUID, Stock> stock = new ConcurrentHashMap<>();
+    /** Products whose public stock view lags (shows plenty): checkout's look passes, the reservation decides. */
+    final Set<UUID> staleStockView = ConcurrentHashMap.newKeySet();
     final Map<UUID, Reservation> reservations = new ConcurrentHashMap<>();
     final Map<UUID, Order> orders = new ConcurrentHashMap<>();
     final Map<String, UUID> orderKeys = new ConcurrentHashMap<>();
@@ -102,6 +104,7 @@ final class FakeNeighbours implements AutoCloseable {
                 .post("/internal/payments/charge", (req, res) -> answer(req, res, "payment.charge", this::charge))
                 .post("/internal/payments/refund", (req, res) -> answer(req, res, "payment.refund", this::refund))
                 .get("/internal/payments/by-order/{orderId}", (req, res) -> answer(req, res, "payment.byOrder", this::byOrder))
+                .get("/api/inventory/{productId}", this::publicStock)
                 .get("/api/users/addresses", (req, res) -> {
                     Principal p = authz.user(req);
                     Responses.ok(res, addresses.getOrDefault(p.userId(), List.of()));
@@ -137,6 +140,10 @@ final class FakeNeighbours implements AutoCloseable {
 
     List<Order> ordersOf(UUID userId) {
         return orders.values().stream().filter(o -> o.userId().equals(userId)).toList();
+    }
+
+    synchronized void restock(UUID productId, int units) {
+        stock.get(productId).available += units;
     }
 
     synchronized int[] stockOf(UUID productId) {
@@ -179,6 +186,23 @@ final class FakeNeighbours implements AutoCloseable {
         } else {
             Responses.ok(res, data);
         }
+    }
+
+    /** Inventory's public stock route: no token, what is available now (reserved units are not). */
+    private void publicStock(ServerRequest req, io.helidon.webserver.http.ServerResponse res) {
+        if (faults.get("inventory.stock") == Fault.DOWN) {
+            throw ApiException.unavailable("inventory is down");
+        }
+        UUID id = UUID.fromString(req.path().pathParameters().get("productId"));
+        int available;
+        synchronized (this) {
+            Stock s = stock.get(id);
+            if (s == null) {
+                throw ApiException.notFound("Stock");
+            }
+            available = staleStockView.contains(id) ? s.available + 1_000 : s.available;
+        }
+        Responses.ok(res, Map.of("productId", id, "quantity", available, "isLowStock", available <= 5));
     }
 
     private Object cart(ServerRequest req, JsonNode body) {

@@ -107,6 +107,15 @@ public final class ServiceContext implements AutoCloseable {
                 config.get("storefront.http.max-attempts").asInt().orElse(3)));
     }
 
+    /**
+     * A client for another service's public {@code /api} routes, which refuse service tokens: it
+     * sends none (and so can only read what any anonymous caller may).
+     */
+    public ServiceClient publicClient(String target) {
+        return clients.computeIfAbsent(target + " (public)", t -> new ServiceClient(target, serviceUrl(target), null, callTimeout,
+                config.get("storefront.http.max-attempts").asInt().orElse(3)));
+    }
+
     /** A durable consumer named after this service and {@code purpose}. */
     public EventConsumer consumer(String purpose) {
         EventConsumer consumer = new EventConsumer(db, bus, service + "-" + purpose);
