@@ -106,7 +106,7 @@ class ShopperJourneyTest {
     }
 
     @Test
-    void outOfStockCancelsTheOrderAndChargesNothing() {
+    void outOfStockIs409AndMakesNoOrderAndChargesNothing() {
         String product = shop.newProduct(admin, "Scarce Vase " + UUID.randomUUID(), "99.99", 3);
         String first = shop.newShopper("First Buyer");
         String second = shop.newShopper("Second Buyer");
@@ -118,7 +118,8 @@ class ShopperJourneyTest {
         assertThat(late.status()).as(late.toString()).isEqualTo(409);
         assertThat(late.body().path("error").path("code").asText()).isEqualTo("OUT_OF_STOCK");
         assertThat(shop.stock(product).path("quantity").asInt()).isEqualTo(1);
-        assertThat(orderStatuses(second)).containsOnly("CANCELLED");
+        // checkout saw the shortage before recording anything (the saga's own 409 path is covered in checkout's tests)
+        assertThat(orderStatuses(second)).isEmpty();
         assertThat(shop.count("payment", "SELECT count(*) FROM payments WHERE status = 'COMPLETED' AND amount = 199.98")).isEqualTo(1);
     }
 
