@@ -17,9 +17,9 @@ import dev.storefront.common.web.FieldError;
  * waits for that outcome, and takes the saga over itself if the lease ran out.
  */
 final class Checkouts {
-    private final CheckoutRepository repo;
     private static final long RETRY_AFTER_SECONDS = 2;
 
+    private final CheckoutRepository repo;
     private final CartPricing pricing;
     private final StockPrecheck stock;
     private final Semaphore running;
@@ -47,33 +47,38 @@ final class Checkouts {
         }
         admit();
         try {
-            // a twin with the same key may have started (or finished, emptying the cart) while this one queued
-            Optional<Saga> twin = repo.find(shopper.userId(), idempotencyKey);
-            if (twin.isPresent()) {
-                return new Result(awaitOutcome(twin.get(), hash), false);
+            Optional<Result> started = start(shopper.userId(), shopperToken, idempotencyKey, hash, request);
+            if (started.isPresent()) {
+                return started.get();
             }
-            // nothing is recorded until the cart is priced and its stock seen: a failure here leaves the key unused
-            OrderDraft draft;
-            try {
-                draft = pricing.price(shopper.userId(), shopperToken, request);
-                stock.requireAvailable(draft);
-            } catch (ApiException e) {
-                // the cart may have been emptied by a twin that finished meanwhile: its outcome is ours
-                Optional<Saga> late = repo.find(shopper.userId(), idempotencyKey);
-                if (late.isPresent()) {
-                    return new Result(awaitOutcome(late.get(), hash), false);
-                }
-                throw e;
-            }
-            Optional<Saga> mine = repo.insert(UUID.randomUUID(), shopper.userId(), idempotencyKey, hash,
-                    request.paymentMethod(), draft);
-            if (mine.isEmpty()) { // a concurrent request with the same key won the insert
-                return new Result(awaitOutcome(repo.find(shopper.userId(), idempotencyKey).orElseThrow(), hash), false);
-            }
-            return new Result(runner.run(mine.get()), true);
         } finally {
             running.release();
         }
+        // a twin with the same key recorded the saga: wait for its outcome without holding a slot
+        return new Result(awaitOutcome(repo.find(shopper.userId(), idempotencyKey).orElseThrow(), hash), false);
+    }
+
+    /**
+     * Prices the cart, looks at its stock, records the saga and runs it; empty when a twin with the
+     * same key recorded one first (while this request queued, or by winning the insert).
+     */
+    private Optional<Result> start(UUID userId, String shopperToken, String idempotencyKey, String hash, CheckoutRequest request) {
+        if (repo.find(userId, idempotencyKey).isPresent()) {
+            return Optional.empty();
+        }
+        // nothing is recorded until the cart is priced and its stock seen: a failure here leaves the key unused
+        OrderDraft draft;
+        try {
+            draft = pricing.price(userId, shopperToken, request);
+            stock.requireAvailable(draft);
+        } catch (ApiException e) {
+            if (repo.find(userId, idempotencyKey).isPresent()) {
+                return Optional.empty(); // a twin that finished meanwhile emptied the cart: its outcome is ours
+            }
+            throw e;
+        }
+        return repo.insert(UUID.randomUUID(), userId, idempotencyKey, hash, request.paymentMethod(), draft)
+                .map(mine -> new Result(runner.run(mine), true));
     }
 
     /**
