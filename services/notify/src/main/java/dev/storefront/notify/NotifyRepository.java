@@ -28,6 +28,9 @@ public final class NotifyRepository {
     /** Inserts a notification; empty when this event already made one for this recipient. */
     public Optional<Notification> insert(DbExecute tx, UUID userId, String recipient, String template, Templates.Rendered mail,
                                          Notification.Status status, UUID eventId) {
+        if (status == Notification.Status.PENDING) {
+            Database.wakeOnCommit(); // the mail sender picks it up once the transaction commits
+        }
         return Database.one(tx, """
                 INSERT INTO notifications (id, user_id, recipient, template, subject, body, body_html, status, event_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -37,6 +37,8 @@ public final class Database implements AutoCloseable {
     private final String url;
     private final DbClient client;
     private final List<Runnable> commitListeners = new CopyOnWriteArrayList<>();
+    /** Set by {@link #wakeOnCommit()} inside {@link #inTransaction}; null when the transaction woke nobody. */
+    private static final ThreadLocal<Boolean> WAKE_ON_COMMIT = new ThreadLocal<>();
 
     private Database(String service, String url, DbClient client) {
         this.service = service;
@@ -136,8 +138,18 @@ public final class Database implements AutoCloseable {
         return client.execute();
     }
 
+    /**
+     * Runs {@code listener} after each commit of a transaction that called {@link #wakeOnCommit()}
+     * (work for a background job: outbox rows, mail). Other commits, the jobs' own included, do not
+     * wake it: a job woken by its own commit would poll PostgreSQL in a tight loop.
+     */
     public void onCommit(Runnable listener) {
         commitListeners.add(listener);
+    }
+
+    /** Marks the transaction running on this thread as one whose commit wakes the {@link #onCommit} listeners. */
+    public static void wakeOnCommit() {
+        WAKE_ON_COMMIT.set(Boolean.TRUE);
     }
 
     /**
@@ -146,21 +158,29 @@ public final class Database implements AutoCloseable {
      * must only touch the database); an {@link ApiException} is rolled back and rethrown.
      */
     public <T> T inTransaction(Function<DbTransaction, T> work) {
-        for (int attempt = 1; ; attempt++) {
-            DbTransaction tx = client.transaction();
-            try {
-                T result = work.apply(tx);
-                tx.commit();
-                commitListeners.forEach(Runnable::run);
-                return result;
-            } catch (RuntimeException e) {
-                rollbackQuietly(tx);
-                if (attempt < MAX_ATTEMPTS && isRetryable(e)) {
-                    sleep(attempt);
-                    continue;
+        Boolean outer = WAKE_ON_COMMIT.get();
+        try {
+            for (int attempt = 1; ; attempt++) {
+                WAKE_ON_COMMIT.remove();
+                DbTransaction tx = client.transaction();
+                try {
+                    T result = work.apply(tx);
+                    tx.commit();
+                    if (WAKE_ON_COMMIT.get() != null) {
+                        commitListeners.forEach(Runnable::run);
+                    }
+                    return result;
+                } catch (RuntimeException e) {
+                    rollbackQuietly(tx);
+                    if (attempt < MAX_ATTEMPTS && isRetryable(e)) {
+                        sleep(attempt);
+                        continue;
+                    }
+                    throw e;
                 }
-                throw e;
             }
+        } finally {
+            WAKE_ON_COMMIT.set(outer);
         }
     }
 

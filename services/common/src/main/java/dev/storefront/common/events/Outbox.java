@@ -1,5 +1,6 @@
 package dev.storefront.common.events;
 
+import dev.storefront.common.db.Database;
 import dev.storefront.common.web.Json;
 import dev.storefront.common.web.RequestContext;
 import io.helidon.dbclient.DbExecute;
@@ -19,6 +20,7 @@ public final class Outbox {
         CloudEvent event = CloudEvent.of(service, type, data);
         tx.insert("INSERT INTO outbox (id, type, envelope, request_id) VALUES (?, ?, ?, ?)",
                 event.id(), type, Json.write(event), RequestContext.requestId());
+        Database.wakeOnCommit(); // the relay publishes it as soon as the transaction commits
         return event;
     }
 }
