@@ -149,6 +149,14 @@ class CatalogTest {
         assertThat(module.repository().typoTolerant()).isTrue();
         assertThat(names(http.get("/api/products?category=search-" + s + "&q=hedphones", null)))
                 .containsExactly("Wireless Headphones " + s);
+        // a typo under a price filter is still forgiven; a known word the filter rules out stays empty
+        assertThat(names(http.get("/api/products?category=search-" + s + "&q=hedphones&minPrice=100", null)))
+                .containsExactly("Wireless Headphones " + s);
+        assertThat(names(http.get("/api/products?category=search-" + s + "&q=hose&minPrice=100", null))).isEmpty();
+        // page two of a ranked search still tells how many matched
+        TestHttp.Reply second = http.get("/api/products?category=search-" + s + "&q=running&limit=1&page=2", null);
+        assertThat(names(second)).containsExactly("Garden Hose " + s);
+        assertThat(second.body().path("pagination").path("total").asLong()).isEqualTo(2);
     }
 
     @Test
