@@ -38,27 +38,30 @@ public final class CartRepository {
      * event landing at that moment is either shown now or flagged for the next view.
      */
     public Cart view(UUID userId, boolean acknowledge) {
-        return db.inTransaction(tx -> {
-            List<Cart.Item> items = Database.list(tx, acknowledge ? ITEMS + " FOR UPDATE OF i" : ITEMS,
-                    CartRepository::item, userId);
-            if (acknowledge && items.stream().anyMatch(Cart.Item::priceChanged)) {
-                tx.dml("""
-                        UPDATE cart_items SET price_changed = false, previous_unit_price = NULL
-                        WHERE price_changed AND cart_id = (SELECT id FROM carts WHERE user_id = ?)""", userId);
-            }
-            return Cart.of(userId, items);
-        });
+        return db.inTransaction(tx -> view(tx, userId, acknowledge));
+    }
+
+    private static Cart view(DbExecute tx, UUID userId, boolean acknowledge) {
+        List<Cart.Item> items = Database.list(tx, acknowledge ? ITEMS + " FOR UPDATE OF i" : ITEMS,
+                CartRepository::item, userId);
+        if (acknowledge && items.stream().anyMatch(Cart.Item::priceChanged)) {
+            tx.dml("""
+                    UPDATE cart_items SET price_changed = false, previous_unit_price = NULL
+                    WHERE price_changed AND cart_id = (SELECT id FROM carts WHERE user_id = ?)""", userId);
+        }
+        return Cart.of(userId, items);
     }
 
     /**
      * Adds {@code quantity} units at the catalog's current price. The line's new quantity may not
-     * exceed 99 nor what is available; the check and the increment are one statement.
+     * exceed 99 nor what is available; the check and the increment are one statement. Returns the
+     * cart as it is after the add (read in the same transaction).
      */
-    public void add(UUID userId, CatalogProduct product, int quantity, int available) {
+    public Cart add(UUID userId, CatalogProduct product, int quantity, int available) {
         if (quantity > available) {
             throw outOfStock(available);
         }
-        db.inTransactionDo(tx -> {
+        return db.inTransaction(tx -> {
             // the upsert locks the cart row: adds to one cart queue up here, so the currency check holds
             UUID cartId = Rows.uuid(tx.get("""
                     INSERT INTO carts (id, user_id) VALUES (?, ?)
@@ -95,26 +98,40 @@ public final class CartRepository {
                 }
                 throw outOfStock(available);
             }
+            return view(tx, userId, false);
         });
     }
 
-    /** True when the line exists (it now holds {@code quantity}). */
-    public boolean setQuantity(UUID userId, UUID productId, int quantity) {
-        return db.execute().dml("""
-                UPDATE cart_items SET quantity = ?, updated_at = now()
-                WHERE product_id = ? AND cart_id = (SELECT id FROM carts WHERE user_id = ?)""",
-                quantity, productId, userId) == 1;
+    /**
+     * Sets the line to {@code quantity} when that many are available; the cart afterwards, or empty
+     * when the cart has no such line. A missing line is told apart from a shortage before either answer.
+     */
+    public Optional<Cart> setQuantity(UUID userId, UUID productId, int quantity, int available) {
+        return db.inTransaction(tx -> {
+            if (quantity > available) {
+                if (!hasLine(tx, userId, productId)) {
+                    return Optional.empty();
+                }
+                throw outOfStock(available);
+            }
+            boolean set = tx.dml("""
+                    UPDATE cart_items SET quantity = ?, updated_at = now()
+                    WHERE product_id = ? AND cart_id = (SELECT id FROM carts WHERE user_id = ?)""",
+                    quantity, productId, userId) == 1;
+            return set ? Optional.of(view(tx, userId, false)) : Optional.empty();
+        });
     }
 
-    public boolean hasLine(UUID userId, UUID productId) {
-        return Database.count(db.execute(), """
+    private static boolean hasLine(DbExecute tx, UUID userId, UUID productId) {
+        return Database.count(tx, """
                 SELECT count(*) FROM cart_items i JOIN carts c ON c.id = i.cart_id
                 WHERE c.user_id = ? AND i.product_id = ?""", userId, productId) > 0;
     }
 
-    public boolean remove(UUID userId, UUID productId) {
-        return db.execute().dml("DELETE FROM cart_items WHERE product_id = ? AND cart_id = (SELECT id FROM carts WHERE user_id = ?)",
-                productId, userId) == 1;
+    /** Removes the line; the cart afterwards, or empty when it had no such line. */
+    public Optional<Cart> remove(UUID userId, UUID productId) {
+        return db.inTransaction(tx -> tx.dml("DELETE FROM cart_items WHERE product_id = ? AND cart_id = (SELECT id FROM carts WHERE user_id = ?)",
+                productId, userId) == 1 ? Optional.of(view(tx, userId, false)) : Optional.empty());
     }
 
     /** Empties the cart (idempotent: an empty or missing cart stays so). */

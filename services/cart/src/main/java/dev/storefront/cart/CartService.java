@@ -8,6 +8,7 @@ import dev.storefront.common.security.Principal;
 import dev.storefront.common.web.ApiException;
 import dev.storefront.common.web.Bodies;
 import dev.storefront.common.web.Params;
+import dev.storefront.common.web.RequestContext;
 import dev.storefront.common.web.Responses;
 import dev.storefront.common.web.Validator;
 import io.helidon.webserver.http.HttpRules;
@@ -55,9 +56,10 @@ public final class CartService implements HttpService {
         Validator v = new Validator().required("productId", body.productId());
         int quantity = quantity(v, body.quantity());
         v.throwIfInvalid();
+        // the two lookups go to different services: ask both at once
+        var available = RequestContext.inParallel(() -> products.available(body.productId()));
         CatalogProduct product = products.product(body.productId()).orElseThrow(() -> ApiException.notFound("Product"));
-        repository.add(p.userId(), product, quantity, products.available(product.id()));
-        Responses.ok(res, repository.view(p.userId(), false));
+        Responses.ok(res, repository.add(p.userId(), product, quantity, RequestContext.await(available)));
     }
 
     private void setQuantity(ServerRequest req, ServerResponse res) {
@@ -67,26 +69,15 @@ public final class CartService implements HttpService {
         Validator v = new Validator();
         int quantity = quantity(v, body.quantity());
         v.throwIfInvalid();
-        if (!repository.hasLine(p.userId(), productId)) {
-            throw ApiException.notFound("Cart item");
-        }
-        int available = products.available(productId);
-        if (quantity > available) {
-            throw CartRepository.outOfStock(available);
-        }
-        if (!repository.setQuantity(p.userId(), productId, quantity)) {
-            throw ApiException.notFound("Cart item"); // removed meanwhile
-        }
-        Responses.ok(res, repository.view(p.userId(), false));
+        Cart cart = repository.setQuantity(p.userId(), productId, quantity, products.available(productId))
+                .orElseThrow(() -> ApiException.notFound("Cart item"));
+        Responses.ok(res, cart);
     }
 
     private void remove(ServerRequest req, ServerResponse res) {
         Principal p = ctx.authz().user(req);
         UUID productId = Params.pathId(req, "productId", "Cart item");
-        if (!repository.remove(p.userId(), productId)) {
-            throw ApiException.notFound("Cart item");
-        }
-        Responses.ok(res, repository.view(p.userId(), false));
+        Responses.ok(res, repository.remove(p.userId(), productId).orElseThrow(() -> ApiException.notFound("Cart item")));
     }
 
     private void clear(ServerRequest req, ServerResponse res) {

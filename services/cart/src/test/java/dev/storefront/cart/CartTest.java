@@ -158,6 +158,10 @@ class CartTest {
         assertThat(http.post("/api/cart/add", token, Map.of("productId", product, "quantity", 2)).status()).isEqualTo(409);
         assertThat(http.put("/api/cart/items/" + product, token, Map.of("quantity", 6)).status()).isEqualTo(409);
         assertThat(http.put("/api/cart/items/" + product, token, Map.of("quantity", 0)).status()).isEqualTo(400);
+        // a line the cart does not have is not found, whatever the stock says
+        UUID notInCart = neighbours.product("Ruler", "1.00", 1);
+        assertThat(http.put("/api/cart/items/" + notInCart, token, Map.of("quantity", 5)).status()).isEqualTo(404);
+        assertThat(http.put("/api/cart/items/" + notInCart, token, Map.of("quantity", 1)).status()).isEqualTo(404);
         assertThat(line(http.get("/api/cart", token), product).path("quantity").asInt()).isEqualTo(4);
 
         // a line never passes 99 units, however much is in stock

@@ -1,6 +1,9 @@
 package dev.storefront.common.web;
 
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import io.helidon.http.HeaderName;
@@ -35,6 +38,38 @@ public final class RequestContext {
             work.run();
         } finally {
             restore(previous);
+        }
+    }
+
+    /**
+     * Starts {@code work} on its own virtual thread with this request's id in scope: for a call to
+     * one neighbour made while the request calls another. Collect the answer with {@link #await}.
+     */
+    public static <T> CompletableFuture<T> inParallel(Supplier<T> work) {
+        String id = requestId();
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        Thread.ofVirtual().name("parallel-call").start(() -> runWith(id, () -> {
+            try {
+                answer.complete(work.get());
+            } catch (Throwable t) {
+                answer.completeExceptionally(t);
+            }
+        }));
+        return answer;
+    }
+
+    /** The answer of {@link #inParallel}; what the work threw is thrown here as it was (an ApiException stays one). */
+    public static <T> T await(CompletableFuture<T> answer) {
+        try {
+            return answer.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
         }
     }
 
