@@ -13,5 +13,5 @@ if [ ! -f "$JAR" ] || [ -n "$(find services launcher pom.xml -newer "$JAR" -name
   mvn -B -q -ntp -DskipTests package -pl launcher -am >&2
 fi
 # a bounded heap: the live set after a full GC is ~25 MiB; unbounded (a quarter of RAM) it grew to 2.9 GiB
-# of resident memory after an overload and never gave it back
-exec "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xss512k -Xmx256m -XX:MetaspaceSize=128m -jar "$JAR" "$@"
+# of resident memory after an overload and never gave it back. -Xms: else the heap starts at its maximum
+exec "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xss512k -Xms64m -Xmx256m -XX:MetaspaceSize=128m -jar "$JAR" "$@"

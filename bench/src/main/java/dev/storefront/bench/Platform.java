@@ -59,7 +59,7 @@ final class Platform implements AutoCloseable {
 
     /** The JVM flags scripts/run.sh gives the launcher, so the bench measures what users run. */
     static List<String> jvmFlags() {
-        return List.of("-XX:+UseSerialGC", "-Xss512k", "-Xmx256m", "-XX:MetaspaceSize=128m");
+        return List.of("-XX:+UseSerialGC", "-Xss512k", "-Xms64m", "-Xmx256m", "-XX:MetaspaceSize=128m");
     }
 
     /**

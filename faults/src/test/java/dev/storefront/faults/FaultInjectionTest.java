@@ -72,9 +72,8 @@ class FaultInjectionTest {
         extra.put("storefront.auth.bcrypt-cost", "4");
         Shop shop = new Shop(postgres != null ? postgres.host() : TestEnv.PG_HOST, nats != null ? nats.url() : TestEnv.NATS_URL, extra);
         SplitPlatform platform = null;
-        // eight JVMs starting at once on a busy 2-core machine take their time; C1 only costs less CPU
+        // eight JVMs starting at once on a busy 2-core machine take their time (they run C1 only, see SplitPlatform)
         System.setProperty("storefront.split.start-timeout-ms", "240000");
-        System.setProperty("storefront.split.jvm-options", "-XX:TieredStopAtLevel=1");
         System.setProperty("storefront.split.classpath", privateClasspath());
         Thread reaper = new Thread(() -> { });
         try {

@@ -101,6 +101,10 @@ public final class ServiceServer {
                 .host(config.get("server.host").asString().orElse("0.0.0.0"))
                 .maxPayloadSize(config.get("server.max-payload-size").asLong().orElse(16L * 1024 * 1024))
                 .maxTcpConnections(config.get("server.max-tcp-connections").asInt().orElseGet(ServiceServer::connectionBudget))
+                // beyond this many requests in progress Helidon answers 503 at once: shedding load keeps a call
+                // to a neighbour from queueing behind thousands of waiting shoppers (an overload of the bench's
+                // cart churn otherwise left the shop answering nothing for ten minutes after the load stopped)
+                .maxConcurrentRequests(config.get("server.max-concurrent-requests").asInt().orElse(MAX_CONCURRENT_REQUESTS))
                 .directHandlers(TransportErrors.handlers())
                 .addFeature(ObserveFeature.builder()
                         .addObserver(HealthObserver.builder().details(true).addChecks(checks.toArray(HealthCheck[]::new)).build())
@@ -119,6 +123,9 @@ public final class ServiceServer {
      * to a neighbour in the same JVM), so half the descriptors, less a reserve for the database
      * pools, NATS and jar files.
      */
+    /** Above a flash sale's 2,000 shoppers at once plus their saga calls; far above what the pools serve. */
+    static final int MAX_CONCURRENT_REQUESTS = 2_500;
+
     static int connectionBudget() {
         long maxFds = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : 4096;
