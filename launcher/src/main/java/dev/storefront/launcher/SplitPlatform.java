@@ -99,7 +99,7 @@ public final class SplitPlatform implements AutoCloseable {
         // a service alone came up in 693 ms instead of 1,072 (the JDK rebuilds it when the jars change)
         Path archives = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "storefront-cds-" + Runtime.version().feature()));
         command.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archives.resolve(service.id() + ".jsa")));
-        // extra JVM options, e.g. a class-data archive per service ({service} is replaced) for quicker restarts
+        // extra JVM options from the caller ({service} is replaced by the service's name)
         for (String option : System.getProperty("storefront.split.jvm-options", "").trim().split("\\s+")) {
             if (!option.isEmpty()) {
                 command.add(option.replace("{service}", service.id()));

@@ -112,9 +112,33 @@ public final class CatalogRepository {
     static final long MAX_COUNTED = 1_000;
 
     private PageResult search(ProductQuery query, TextMatch match) {
-        List<Object> params = new ArrayList<>();
-        StringBuilder where = new StringBuilder(" WHERE true");
+        // the filters other than the category: price range and text
+        List<Object> filterParams = new ArrayList<>();
+        StringBuilder filters = new StringBuilder();
+        if (query.minPrice() != null) {
+            filters.append(" AND p.price >= ?");
+            filterParams.add(query.minPrice());
+        }
+        if (query.maxPrice() != null) {
+            filters.append(" AND p.price <= ?");
+            filterParams.add(query.maxPrice());
+        }
+        switch (match) {
+            case FULL_TEXT -> {
+                filters.append(" AND p.search @@ websearch_to_tsquery('english', ?)");
+                filterParams.add(query.q());
+            }
+            case SIMILAR_NAME -> {
+                filters.append(" AND ? <% p.name");
+                filterParams.add(query.q());
+            }
+            case NONE -> {
+                // no text filter
+            }
+        }
         String[] categories = null;
+        List<Object> params = new ArrayList<>();
+        String where = " WHERE true" + filters;
         if (query.category() != null) {
             // the subtree as known ids, not a recursive CTE: the planner then sees how few rows a
             // category holds and walks its (category_id, price) index instead of the whole price index
@@ -122,34 +146,14 @@ public final class CatalogRepository {
             if (categories.length == 0) {
                 return new PageResult(List.of(), 0);
             }
-            where.append(" AND p.category_id = ANY(?::uuid[])");
+            where = " WHERE p.category_id = ANY(?::uuid[])" + filters;
             params.add(categories);
         }
-        if (query.minPrice() != null) {
-            where.append(" AND p.price >= ?");
-            params.add(query.minPrice());
-        }
-        if (query.maxPrice() != null) {
-            where.append(" AND p.price <= ?");
-            params.add(query.maxPrice());
-        }
-        switch (match) {
-            case FULL_TEXT -> {
-                where.append(" AND p.search @@ websearch_to_tsquery('english', ?)");
-                params.add(query.q());
-            }
-            case SIMILAR_NAME -> {
-                where.append(" AND ? <% p.name");
-                params.add(query.q());
-            }
-            case NONE -> {
-                // no text filter
-            }
-        }
+        params.addAll(filterParams);
         if (query.sort().equals("relevance")) {
-            return ranked(query, match, where.toString(), params);
+            return ranked(query, match, where, params);
         }
-        long total = countCapped(where.toString(), params);
+        long total = countCapped(where, params);
         if (total == 0) {
             return new PageResult(List.of(), 0);
         }
@@ -159,16 +163,15 @@ public final class CatalogRepository {
             case "name_asc" -> "lower(p.name) ASC, p.id";
             default -> "p.created_at DESC, p.id";
         };
-        List<Object> all = new ArrayList<>(params);
+        List<Object> all = new ArrayList<>(params); // with a category, its array comes first: ANY(?) or unnest(?)
         String sql;
         if (categories != null && !query.sort().equals("name_asc")) {
             // the first offset+limit of each category from its own ordered (category_id, price|created_at)
             // index, then merged. Given "category_id = ANY(...)" the planner walked the whole price index
             // instead (62,000 rows, 41 ms, for a category whose products are dear)
             sql = "SELECT " + PRODUCT_COLUMNS + " FROM unnest(?::uuid[]) AS tree(id) CROSS JOIN LATERAL ("
-                    + "SELECT p.* FROM products p" + where.toString().replace("p.category_id = ANY(?::uuid[])", "p.category_id = tree.id")
+                    + "SELECT p.* FROM products p WHERE p.category_id = tree.id" + filters
                     + " ORDER BY " + order + " LIMIT ?) p LEFT JOIN categories c ON c.id = p.category_id";
-            // params start with the category array: unnest takes it, and the inner filter uses tree.id instead
             all.add(query.page().offset() + query.page().limit());
         } else {
             sql = SELECT_PRODUCT + where;

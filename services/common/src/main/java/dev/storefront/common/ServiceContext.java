@@ -34,6 +34,7 @@ public final class ServiceContext implements AutoCloseable {
     private final Authz authz;
     private final Supplier<String> serviceToken;
     private final Duration callTimeout;
+    private final int callAttempts;
     private final Map<String, ServiceClient> clients = new ConcurrentHashMap<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -54,6 +55,7 @@ public final class ServiceContext implements AutoCloseable {
                         config.get("storefront.service-client.id").asString().orElse(service),
                         config.get("storefront.service-client.secret").asString().orElse("dev-secret-" + service));
         this.callTimeout = Duration.ofMillis(config.get("storefront.http.timeout-ms").asLong().orElse(5_000L));
+        this.callAttempts = config.get("storefront.http.max-attempts").asInt().orElse(3);
     }
 
     public static Builder builder(String service, Config config) {
@@ -103,8 +105,7 @@ public final class ServiceContext implements AutoCloseable {
 
     /** A client for another service, with this service's token and the configured timeout. */
     public ServiceClient client(String target) {
-        return clients.computeIfAbsent(target, t -> new ServiceClient(t, serviceUrl(t), serviceToken, callTimeout,
-                config.get("storefront.http.max-attempts").asInt().orElse(3)));
+        return clients.computeIfAbsent(target, t -> new ServiceClient(t, serviceUrl(t), serviceToken, callTimeout, callAttempts));
     }
 
     /**
@@ -113,7 +114,7 @@ public final class ServiceContext implements AutoCloseable {
      */
     public ServiceClient publicClient(String target) {
         return clients.computeIfAbsent(target + " (public)", t -> new ServiceClient(target, serviceUrl(target), null, callTimeout,
-                config.get("storefront.http.max-attempts").asInt().orElse(3)));
+                callAttempts));
     }
 
     /** A durable consumer named after this service and {@code purpose}. */

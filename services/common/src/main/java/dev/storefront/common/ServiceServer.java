@@ -115,6 +115,9 @@ public final class ServiceServer {
                 .start();
     }
 
+    /** Above a flash sale's 2,000 shoppers at once plus their saga calls; far above what the pools serve. */
+    static final int MAX_CONCURRENT_REQUESTS = 2_500;
+
     /**
      * Connections the listener accepts at once; more wait in the kernel's backlog. Without a bound an
      * overload (the bench at 3,840 cart requests/s) ran the process out of file descriptors, and
@@ -123,9 +126,6 @@ public final class ServiceServer {
      * to a neighbour in the same JVM), so half the descriptors, less a reserve for the database
      * pools, NATS and jar files.
      */
-    /** Above a flash sale's 2,000 shoppers at once plus their saga calls; far above what the pools serve. */
-    static final int MAX_CONCURRENT_REQUESTS = 2_500;
-
     static int connectionBudget() {
         long maxFds = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : 4096;

@@ -79,12 +79,10 @@ public final class ErrorHandling {
             if (t instanceof java.sql.SQLTransientConnectionException) {
                 return true;
             }
-            // the request's thread was interrupted while it waited for a pooled connection (server stopping)
-            if (t instanceof java.sql.SQLException && t.getCause() instanceof InterruptedException) {
-                return true;
-            }
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+            // connection lost or refused (08, 57P), or the request's thread interrupted while it waited for a
+            // pooled connection (server stopping)
+            if (t instanceof java.sql.SQLException sql && (sql.getCause() instanceof InterruptedException
+                    || sql.getSQLState() != null && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P")))) {
                 return true;
             }
         }
