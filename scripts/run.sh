@@ -14,4 +14,7 @@ if [ ! -f "$JAR" ] || [ -n "$(find services launcher pom.xml -newer "$JAR" -name
 fi
 # a bounded heap: the live set after a full GC is ~25 MiB; unbounded (a quarter of RAM) it grew to 2.9 GiB
 # of resident memory after an overload and never gave it back. -Xms: else the heap starts at its maximum
-exec "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xss512k -Xms64m -Xmx256m -XX:MetaspaceSize=128m -jar "$JAR" "$@"
+JVM_OPTIONS=(-XX:+UseSerialGC -Xss512k -Xms64m -Xmx256m -XX:MetaspaceSize=128m)
+# classes loaded ready-linked from a cache the first run writes when it stops (see AotCache)
+mapfile -t AOT_OPTIONS < <("$JAVA_HOME/bin/java" -cp "$JAR" dev.storefront.launcher.AotCache launcher "${JVM_OPTIONS[@]}")
+exec "$JAVA_HOME/bin/java" "${JVM_OPTIONS[@]}" "${AOT_OPTIONS[@]}" -jar "$JAR" "$@"

@@ -72,8 +72,10 @@ final class Platform implements AutoCloseable {
         Files.createDirectories(tmpDir);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmFlags());
-        cmd.addAll(extraJvm);
+        List<String> jvm = new ArrayList<>(jvmFlags());
+        jvm.addAll(extraJvm);
+        cmd.addAll(jvm);
+        cmd.addAll(aotCacheOptions(jar, jvm, tmpDir));
         // the split launcher writes its services' logs under java.io.tmpdir: keep the bench's apart
         cmd.add("-Djava.io.tmpdir=" + tmpDir);
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
@@ -128,6 +130,28 @@ final class Platform implements AutoCloseable {
         }
         platform.serviceStartup = startup;
         return platform;
+    }
+
+    /**
+     * The class-cache options scripts/run.sh gives the launcher (the launcher's own AotCache decides):
+     * the bench's first, unmeasured start writes the cache, the measured starts use it.
+     */
+    private static List<String> aotCacheOptions(Path jar, List<String> jvm, Path tmpDir) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmpDir, "-cp", jar.toString(), "dev.storefront.launcher.AotCache", "launcher"));
+        cmd.addAll(jvm);
+        Process helper = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> options = new String(helper.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                .lines().filter(line -> !line.isBlank()).toList();
+        try {
+            if (helper.waitFor() != 0) {
+                throw new IllegalStateException("AotCache exited with " + helper.exitValue());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return options;
     }
 
     /** The trivial endpoint, in its own JVM with the same flags. */

@@ -72,9 +72,12 @@ class FaultInjectionTest {
         extra.put("storefront.auth.bcrypt-cost", "4");
         Shop shop = new Shop(postgres != null ? postgres.host() : TestEnv.PG_HOST, nats != null ? nats.url() : TestEnv.NATS_URL, extra);
         SplitPlatform platform = null;
-        // eight JVMs starting at once on a busy 2-core machine take their time (they run C1 only, see SplitPlatform)
+        // eight JVMs starting on a busy 2-core machine take their time (they run C1 only, see SplitPlatform)
         System.setProperty("storefront.split.start-timeout-ms", "240000");
         System.setProperty("storefront.split.classpath", privateClasspath());
+        // a class cache trained on this run's private classpath would never be used again, and writing
+        // eight of them when the services stop costs seconds of CPU
+        System.setProperty("storefront.aot-cache", "off");
         Thread reaper = new Thread(() -> { });
         try {
             platform = SplitPlatform.start(shop.settings, offset);
