@@ -2,8 +2,6 @@ package dev.storefront.bench;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -170,23 +168,34 @@ final class Platform implements AutoCloseable {
         }
         Files.createDirectories(logFile.getParent());
         long t0 = System.nanoTime();
-        Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        // output to the log file, not a pipe: Process.destroy() closes the pipes, and a JVM writing its class
+        // cache as it stops then dies of SIGPIPE before the cache is written
+        Files.deleteIfExists(logFile);
+        Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
         CompletableFuture<Long> readyLine = new CompletableFuture<>();
-        PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8), true);
         Thread.ofPlatform().daemon().name("platform-log").start(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    log.println(line);
-                    Matcher m = ready.matcher(line);
-                    if (!readyLine.isDone() && m.find()) {
-                        readyLine.complete(m.groupCount() > 0 ? Long.parseLong(m.group(1)) : -1L);
+            try (BufferedReader in = Files.newBufferedReader(logFile, StandardCharsets.UTF_8)) {
+                StringBuilder partial = new StringBuilder();
+                while (!readyLine.isDone()) {
+                    int c = in.read();
+                    if (c < 0) {
+                        if (!process.isAlive()) {
+                            break;
+                        }
+                        Thread.sleep(20);
+                    } else if (c != '\n') {
+                        partial.append((char) c);
+                    } else {
+                        Matcher m = ready.matcher(partial);
+                        if (m.find()) {
+                            readyLine.complete(m.groupCount() > 0 ? Long.parseLong(m.group(1)) : -1L);
+                        }
+                        partial.setLength(0);
                     }
                 }
-            } catch (IOException ignored) {
+            } catch (IOException | InterruptedException ignored) {
                 // the process ended
             } finally {
-                log.close();
                 readyLine.completeExceptionally(new IllegalStateException("exited before it was ready"));
             }
         });

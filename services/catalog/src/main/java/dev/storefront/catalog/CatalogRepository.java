@@ -198,11 +198,14 @@ public final class CatalogRepository {
     private PageResult ranked(ProductQuery query, TextMatch match, String where, List<Object> params) {
         String rank = match == TextMatch.SIMILAR_NAME ? "word_similarity(?, p.name)"
                 : "ts_rank(p.search, websearch_to_tsquery('english', ?))";
+        // the page is cut from the ranked ids before the products are read: reading all 1,001 matches' rows
+        // and categories first was a third of the statement (17 -> 11 ms for a common word at 100,000 products)
         String sql = "WITH matches AS MATERIALIZED (SELECT p.id, p.created_at, " + rank + " AS rank FROM products p" + where
-                + " LIMIT " + (MAX_COUNTED + 1) + ") "
+                + " LIMIT " + (MAX_COUNTED + 1) + "), "
+                + "page AS (SELECT * FROM matches ORDER BY rank DESC, created_at DESC, id LIMIT ? OFFSET ?) "
                 + "SELECT (SELECT count(*) FROM matches) AS matched, " + PRODUCT_COLUMNS
-                + " FROM matches m JOIN products p ON p.id = m.id LEFT JOIN categories c ON c.id = p.category_id"
-                + " ORDER BY m.rank DESC, m.created_at DESC, m.id LIMIT ? OFFSET ?";
+                + " FROM page m JOIN products p ON p.id = m.id LEFT JOIN categories c ON c.id = p.category_id"
+                + " ORDER BY m.rank DESC, m.created_at DESC, m.id";
         List<Object> all = new ArrayList<>();
         all.add(query.q());
         all.addAll(params);
