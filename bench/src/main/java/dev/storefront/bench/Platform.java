@@ -316,7 +316,8 @@ final class Platform implements AutoCloseable {
         List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
         try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            // a first start after a build writes its class cache as it stops: in split mode nine of them
+            if (!process.waitFor(90, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
             }

@@ -26,6 +26,8 @@ import io.helidon.webserver.WebServer;
 public final class SplitPlatform implements AutoCloseable {
     /** How long a service may take to listen (a loaded CI machine needs more than a laptop). */
     private static final long START_TIMEOUT_MS = Long.getLong("storefront.split.start-timeout-ms", 60_000L);
+    /** How long the services together may take to stop before they are killed. */
+    private static final long STOP_TIMEOUT_S = 60;
 
     private final Map<Services, Process> processes = new EnumMap<>(Services.class); // guarded by this
     private final Settings settings;
@@ -187,9 +189,12 @@ public final class SplitPlatform implements AutoCloseable {
             gateway.stop();
         }
         processes.values().forEach(Process::destroy);
+        // one deadline for all: a first run after a build writes its class cache as it stops (AotCache),
+        // eight of them at once on two cores take ~20 s
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(STOP_TIMEOUT_S);
         for (Process process : processes.values()) {
             try {
-                if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
                     process.destroyForcibly();
                 }
             } catch (InterruptedException e) {
