@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * a split service listened in ~1.6 s instead of ~2.2 s with the dynamic class-data archive this replaces
  * (two starting at once on the same slow day of a 2-core machine).
  *
- * <p>{@code storefront.aot-cache=off} turns it off; {@code storefront.aot-cache.dir} says where the
+ * <p>{@code storefront.aot-cache=off} (or {@code STOREFRONT_AOT_CACHE=off}) turns it off; {@code storefront.aot-cache.dir} says where the
  * caches live (default {@code java.io.tmpdir/storefront-aot-<jdk>}). Before JDK 25 the options are a
  * dynamic class-data archive's, which needs no training step. Run as a program
  * ({@code java -cp storefront-launcher.jar dev.storefront.launcher.AotCache <name> <jvm options...>}) it
@@ -51,7 +51,8 @@ public final class AotCache {
      * use the cache if it is there, else record one.
      */
     public static List<String> options(String name, String classpath, List<String> jvmOptions) {
-        if ("off".equals(System.getProperty("storefront.aot-cache", "on"))) {
+        String setting = System.getProperty("storefront.aot-cache", System.getenv().getOrDefault("STOREFRONT_AOT_CACHE", "on"));
+        if ("off".equals(setting)) {
             return List.of();
         }
         int jdk = Runtime.version().feature();
