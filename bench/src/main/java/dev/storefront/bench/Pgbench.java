@@ -1,7 +1,6 @@
 package dev.storefront.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,16 +114,6 @@ final class Pgbench {
     }
 
     private static String run(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("timed out: " + String.join(" ", cmd));
-        }
-        String text = new String(out, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + " failed:\n" + text);
-        }
-        return text;
+        return Processes.output(new ProcessBuilder(cmd).redirectErrorStream(true), timeoutSeconds);
     }
 }

@@ -138,18 +138,14 @@ final class Platform implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.io.tmpdir=" + tmpDir, "-cp", jar.toString(), "dev.storefront.launcher.AotCache", "launcher"));
         cmd.addAll(jvm);
-        Process helper = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        List<String> options = new String(helper.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                .lines().filter(line -> !line.isBlank()).toList();
         try {
-            if (helper.waitFor() != 0) {
-                throw new IllegalStateException("AotCache exited with " + helper.exitValue());
-            }
+            // its standard error (the JVM's "Picked up JAVA_TOOL_OPTIONS", say) is not an option
+            return Processes.output(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT), 60)
+                    .lines().filter(line -> !line.isBlank()).toList();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        return options;
     }
 
     /** The trivial endpoint, in its own JVM with the same flags. */

@@ -154,7 +154,7 @@ class HostileInputTest {
                 // a server may close the connection on a 10 MB body it refused before reading it all, or on a
                 // request line longer than its prologue limit (2 KiB): the client, still sending the body, can then
                 // lose the 4xx to the connection's reset (seen once on a busy machine)
-                if ((body != null && body.length > 5_000_000) || (body != null && path.length() > 2_048)) {
+                if (body != null && (body.length > 5_000_000 || path.length() > 2_048)) {
                     return null;
                 }
                 throw e;

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.helidon.webserver.WebServer;
 
@@ -191,10 +192,10 @@ public final class SplitPlatform implements AutoCloseable {
         processes.values().forEach(Process::destroy);
         // one deadline for all: a first run after a build writes its class cache as it stops (AotCache),
         // eight of them at once on two cores take ~20 s
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(STOP_TIMEOUT_S);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_TIMEOUT_S);
         for (Process process : processes.values()) {
             try {
-                if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     process.destroyForcibly();
                 }
             } catch (InterruptedException e) {
