@@ -2,8 +2,10 @@ package dev.storefront.auth;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
+import dev.storefront.common.BackgroundJob;
 import dev.storefront.common.ServiceContext;
 import dev.storefront.common.ServiceModule;
 import dev.storefront.common.security.Authz;
@@ -26,7 +28,7 @@ public final class AuthModule implements ServiceModule {
     private final AuthService authService;
     private final UsersService usersService;
     private final AuthInternalService internalService;
-    private volatile Thread cleanup;
+    private final BackgroundJob tokenCleanup;
     private final Passwords passwords;
 
     /** The demo catalog's products belong to this vendor (docs/contracts.md, "Demo data"). */
@@ -46,6 +48,13 @@ public final class AuthModule implements ServiceModule {
         this.authService = new AuthService(repo, tokens, passwords, authz, settings);
         this.usersService = new UsersService(repo, authz);
         this.internalService = new AuthInternalService(repo, tokens, authz, settings);
+        this.tokenCleanup = BackgroundJob.builder("refresh-token-cleanup", () -> {
+            long deleted = repo.deleteExpiredTokens();
+            if (deleted > 0) {
+                LOG.log(Level.INFO, "Deleted " + deleted + " expired refresh tokens");
+            }
+            return false;
+        }).every(Duration.ofHours(1)).retryAfter(Duration.ofMinutes(5), Duration.ofMinutes(5)).build();
     }
 
     public static AuthModule create(ServiceContext ctx) {
@@ -87,32 +96,7 @@ public final class AuthModule implements ServiceModule {
     }
 
     @Override
-    public synchronized void start() {
-        ctx.relay().start();
-        if (cleanup == null) {
-            cleanup = Thread.ofVirtual().name("auth-token-cleanup").start(this::cleanExpiredTokens);
-            ctx.onClose(() -> cleanup.interrupt());
-        }
-    }
-
-    private void cleanExpiredTokens() {
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                long deleted = repo.deleteExpiredTokens();
-                if (deleted > 0) {
-                    LOG.log(Level.INFO, "Deleted " + deleted + " expired refresh tokens");
-                }
-                Thread.sleep(Duration.ofHours(1));
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Refresh token cleanup failed: " + e.getMessage());
-                try {
-                    Thread.sleep(Duration.ofMinutes(5));
-                } catch (InterruptedException ie) {
-                    return;
-                }
-            }
-        }
+    public List<BackgroundJob> jobs() {
+        return List.of(tokenCleanup);
     }
 }

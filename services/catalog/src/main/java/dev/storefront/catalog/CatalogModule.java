@@ -65,9 +65,10 @@ public final class CatalogModule implements ServiceModule {
                 .register("/internal/catalog", internal);
     }
 
+    /** The kit's start (relay), then the cache's invalidation subscription. */
     @Override
     public synchronized void start() {
-        ctx.relay().start();
+        ServiceModule.super.start();
         if (invalidations == null) {
             // A plain (not durable) subscription: every replica hears every product event and drops
             // its own cached answers; one missed while disconnected ages out with the cache TTL.

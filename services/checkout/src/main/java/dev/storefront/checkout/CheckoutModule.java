@@ -1,5 +1,8 @@
 package dev.storefront.checkout;
 
+import java.util.List;
+
+import dev.storefront.common.BackgroundJob;
 import dev.storefront.common.ServiceContext;
 import dev.storefront.common.ServiceModule;
 import io.helidon.webserver.http.HttpRouting;
@@ -42,9 +45,8 @@ public final class CheckoutModule implements ServiceModule {
     }
 
     @Override
-    public void start() {
-        ctx.relay().start();
-        recovery.start();
+    public List<BackgroundJob> jobs() {
+        return List.of(recovery.job());
     }
 
     SagaRunner runner() {
@@ -57,11 +59,5 @@ public final class CheckoutModule implements ServiceModule {
 
     SagaRecovery recovery() {
         return recovery;
-    }
-
-    @Override
-    public void close() {
-        recovery.close();
-        ctx.close();
     }
 }

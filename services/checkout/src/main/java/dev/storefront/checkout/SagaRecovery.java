@@ -5,9 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
+import dev.storefront.common.BackgroundJob;
 import dev.storefront.common.web.RequestContext;
 
 /**
@@ -15,24 +14,26 @@ import dev.storefront.common.web.RequestContext;
  * lease ran out (its runner crashed, or paused because a dependency was down) and runs it to an end,
  * forward or compensating, as {@link SagaRunner} decides from the step it was left at.
  */
-final class SagaRecovery implements AutoCloseable {
+final class SagaRecovery {
     private static final System.Logger LOG = System.getLogger(SagaRecovery.class.getName());
     private static final int BATCH = 20;
 
     private final CheckoutRepository repo;
     private final SagaRunner runner;
-    private final CheckoutSettings settings;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("checkout-recovery").factory());
+    private final BackgroundJob job;
 
     SagaRecovery(CheckoutRepository repo, SagaRunner runner, CheckoutSettings settings) {
         this.repo = repo;
         this.runner = runner;
-        this.settings = settings;
+        // a round at start-up, then one every recovery interval; a failed round waits for the next
+        this.job = BackgroundJob.builder("saga-recovery", () -> {
+            runOnce();
+            return false;
+        }).every(settings.recoveryEvery()).retryAfter(settings.recoveryEvery(), settings.recoveryEvery()).build();
     }
 
-    void start() {
-        timer.scheduleWithFixedDelay(this::runQuietly, 0, settings.recoveryEvery().toMillis(), TimeUnit.MILLISECONDS);
+    BackgroundJob job() {
+        return job;
     }
 
     /** One recovery round; returns how many sagas it took over. */
@@ -62,18 +63,5 @@ final class SagaRecovery implements AutoCloseable {
             // its lease runs out again and a later round retries
             LOG.log(Level.WARNING, "Recovery of checkout " + saga.id() + " failed: " + e);
         }
-    }
-
-    private void runQuietly() {
-        try {
-            runOnce();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Checkout recovery round failed: " + e);
-        }
-    }
-
-    @Override
-    public void close() {
-        timer.shutdownNow();
     }
 }

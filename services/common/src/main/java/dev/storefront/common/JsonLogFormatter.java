@@ -11,7 +11,7 @@ import java.util.logging.LogRecord;
 import dev.storefront.common.web.Json;
 import dev.storefront.common.web.RequestContext;
 
-/** One JSON object per log line, with the request id of the request that logged it. */
+/** One JSON object per log line, with the request id (and trace id, when one came in) of the request that logged it. */
 public final class JsonLogFormatter extends Formatter {
     @Override
     public String format(LogRecord record) {
@@ -23,6 +23,10 @@ public final class JsonLogFormatter extends Formatter {
         String requestId = RequestContext.requestId();
         if (requestId != null) {
             line.put("requestId", requestId);
+        }
+        String traceId = RequestContext.traceId();
+        if (traceId != null) {
+            line.put("traceId", traceId);
         }
         line.put("thread", Thread.currentThread().getName());
         if (record.getThrown() != null) {

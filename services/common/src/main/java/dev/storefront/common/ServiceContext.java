@@ -37,6 +37,8 @@ public final class ServiceContext implements AutoCloseable {
     private final int callAttempts;
     private final Map<String, ServiceClient> clients = new ConcurrentHashMap<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private ServiceContext(Builder b) {
         this.service = b.service;
@@ -45,7 +47,8 @@ public final class ServiceContext implements AutoCloseable {
         this.ownsBus = b.bus == null;
         this.db = Database.open(config, service);
         this.outbox = new Outbox(service);
-        this.relay = new OutboxRelay(db, bus);
+        this.relay = new OutboxRelay(db, bus,
+                Duration.ofMillis(config.get("storefront.outbox.sweep-ms").asLong().orElse(30_000L)));
         TokenVerifier verifier = b.verifier != null ? b.verifier
                 : TokenVerifier.remote(config.get("storefront.auth.jwks-url").asString()
                         .orElse(serviceUrl("auth") + "/api/auth/.well-known/jwks.json"));
@@ -120,17 +123,32 @@ public final class ServiceContext implements AutoCloseable {
     /** A durable consumer named after this service and {@code purpose}. */
     public EventConsumer consumer(String purpose) {
         EventConsumer consumer = new EventConsumer(db, bus, service + "-" + purpose);
-        closeables.add(consumer);
+        onClose(consumer);
         return consumer;
     }
 
-    public void onClose(AutoCloseable closeable) {
+    /** Things closed with the context, the last added first (before the relay, the pool and NATS). */
+    public synchronized void onClose(AutoCloseable closeable) {
         closeables.add(closeable);
     }
 
+    /** True the first time only: the module's start runs once. */
+    boolean markStarted() {
+        return started.compareAndSet(false, true);
+    }
+
+    /** Jobs and consumers first (newest first), then the relay sends what is committed, then the pool and NATS. */
     @Override
     public void close() {
-        for (AutoCloseable c : closeables.reversed()) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<AutoCloseable> toClose;
+        synchronized (this) {
+            toClose = List.copyOf(closeables.reversed());
+            closeables.clear();
+        }
+        for (AutoCloseable c : toClose) {
             try {
                 c.close();
             } catch (Exception ignored) {

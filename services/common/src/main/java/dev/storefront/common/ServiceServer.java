@@ -43,9 +43,19 @@ public final class ServiceServer {
 
     public static WebServer start(Config config, int port, List<ServiceModule> modules,
                                   java.util.function.Consumer<HttpRouting.Builder> extraRoutes) {
+        return start(config, port, modules, extraRoutes, null);
+    }
+
+    /**
+     * Starts the server, seeds each module's demo data once when its config asks for it, then starts
+     * each module (relay, consumers, jobs). With a {@code shutdown}, readiness also answers DOWN once
+     * the process is stopping.
+     */
+    public static WebServer start(Config config, int port, List<ServiceModule> modules,
+                                  java.util.function.Consumer<HttpRouting.Builder> extraRoutes, GracefulShutdown shutdown) {
         WebServer server;
         synchronized (START_LOCK) {
-            server = build(config, port, modules, extraRoutes);
+            server = build(config, port, modules, extraRoutes, shutdown);
         }
         for (ServiceModule module : modules) {
             if (module.context().demoData()) {
@@ -57,9 +67,12 @@ public final class ServiceServer {
     }
 
     private static WebServer build(Config config, int port, List<ServiceModule> modules,
-                                   java.util.function.Consumer<HttpRouting.Builder> extraRoutes) {
+                                   java.util.function.Consumer<HttpRouting.Builder> extraRoutes, GracefulShutdown shutdown) {
         HttpRouting.Builder routing = HttpRouting.builder();
         ErrorHandling.install(routing);
+        if (shutdown != null) {
+            routing.addFilter(shutdown.closeConnectionsWhileStopping());
+        }
         routing.addFilter((chain, req, res) -> {
             long start = System.nanoTime();
             SecurityHeaders.apply(res);
@@ -95,6 +108,9 @@ public final class ServiceServer {
             checks.add(check(module.name() + "-database", () -> ctx.db().ping()));
             checks.add(check(module.name() + "-nats", () -> ctx.bus().connected()));
         }
+        if (shutdown != null) {
+            checks.add(shutdown.readinessCheck());
+        }
         return WebServer.builder()
                 .config(config.get("server"))
                 .port(port)
@@ -106,6 +122,8 @@ public final class ServiceServer {
                 // cart churn otherwise left the shop answering nothing for ten minutes after the load stopped)
                 .maxConcurrentRequests(config.get("server.max-concurrent-requests").asInt().orElse(MAX_CONCURRENT_REQUESTS))
                 .directHandlers(TransportErrors.handlers())
+                // on stop, requests in progress get this long to finish (idle connections close at once)
+                .shutdownGracePeriod(java.time.Duration.ofMillis(config.get("server.shutdown-grace-ms").asLong().orElse(10_000L)))
                 .addFeature(ObserveFeature.builder()
                         .addObserver(HealthObserver.builder().details(true).addChecks(checks.toArray(HealthCheck[]::new)).build())
                         .addObserver(MetricsObserver.create())

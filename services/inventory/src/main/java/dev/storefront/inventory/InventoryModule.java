@@ -1,11 +1,13 @@
 package dev.storefront.inventory;
 
-import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
+import dev.storefront.common.BackgroundJob;
 import dev.storefront.common.ServiceContext;
 import dev.storefront.common.ServiceModule;
+import dev.storefront.common.events.EventHandler;
 import io.helidon.webserver.http.HttpRouting;
 
 /**
@@ -15,16 +17,13 @@ import io.helidon.webserver.http.HttpRouting;
  * {@code storefront.inventory.expiry-interval-ms} (5000).
  */
 public final class InventoryModule implements ServiceModule {
-    private static final System.Logger LOG = System.getLogger(InventoryModule.class.getName());
-
     private final ServiceContext ctx;
     private final InventoryRepository repo;
     private final InventoryService service;
     private final InventoryInternalService internal;
-    private final Duration expiryInterval;
+    private final List<EventHandler> handlers;
+    private final BackgroundJob expiry;
     private volatile boolean demoStock;
-    private volatile boolean running;
-    private Thread expiryJob;
 
     private InventoryModule(ServiceContext ctx) {
         this.ctx = ctx;
@@ -32,8 +31,15 @@ public final class InventoryModule implements ServiceModule {
         this.service = new InventoryService(ctx, repo);
         this.internal = new InventoryInternalService(ctx, repo,
                 ctx.config().get("storefront.inventory.reservation-ttl-seconds").asInt().orElse(900));
-        this.expiryInterval = Duration.ofMillis(ctx.config().get("storefront.inventory.expiry-interval-ms").asLong().orElse(5_000L));
         this.demoStock = ctx.demoData();
+        this.handlers = List.of(
+                new ProductCreatedHandler(repo, id -> demoStock ? demoQuantity(id) : 0),
+                new ProductDeletedHandler(repo),
+                new OrderCancelledHandler(repo));
+        // a full batch of 100: more may be waiting, so the next round follows at once
+        this.expiry = BackgroundJob.builder("reservation-expiry", () -> repo.releaseExpired(100) == 100)
+                .every(Duration.ofMillis(ctx.config().get("storefront.inventory.expiry-interval-ms").asLong().orElse(5_000L)))
+                .build();
     }
 
     public static InventoryModule create(ServiceContext ctx) {
@@ -61,25 +67,13 @@ public final class InventoryModule implements ServiceModule {
     }
 
     @Override
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        ctx.relay().start();
-        ctx.consumer("products")
-                .on("storefront.product.created", (tx, event) -> {
-                    UUID id = UUID.fromString(event.data().path("id").asText());
-                    repo.productCreated(tx, id, demoStock ? demoQuantity(id) : 0);
-                })
-                .on("storefront.product.deleted", (tx, event) ->
-                        repo.productDeleted(tx, UUID.fromString(event.data().path("id").asText())));
-        // a cancelled order's stock comes back: restock is idempotent by the reservation's state,
-        // so running it in its own transaction is safe when the event is redelivered
-        ctx.consumer("orders").on("storefront.order.cancelled", (tx, event) ->
-                repo.restock(UUID.fromString(event.data().path("id").asText())));
-        expiryJob = Thread.ofVirtual().name("inventory-expiry").start(this::expireLoop);
-        ctx.onClose(this::stopJob);
+    public List<EventHandler> eventHandlers() {
+        return handlers;
+    }
+
+    @Override
+    public List<BackgroundJob> jobs() {
+        return List.of(expiry);
     }
 
     /**
@@ -95,32 +89,5 @@ public final class InventoryModule implements ServiceModule {
     static int demoQuantity(UUID productId) {
         int n = Math.floorMod(productId.hashCode(), 120);
         return n < 10 ? n : 20 + n;
-    }
-
-    private void expireLoop() {
-        while (running) {
-            try {
-                while (running && repo.releaseExpired(100) == 100) {
-                    // a full batch: more may be waiting
-                }
-                Thread.sleep(expiryInterval);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Releasing expired reservations failed: " + e.getMessage());
-                try {
-                    Thread.sleep(expiryInterval);
-                } catch (InterruptedException ie) {
-                    return;
-                }
-            }
-        }
-    }
-
-    private void stopJob() {
-        running = false;
-        if (expiryJob != null) {
-            expiryJob.interrupt();
-        }
     }
 }

@@ -3,9 +3,8 @@ package dev.storefront.notify;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
+import dev.storefront.common.BackgroundJob;
 import io.helidon.config.Config;
 
 /**
@@ -13,7 +12,7 @@ import io.helidon.config.Config;
  * accepted it, and otherwise retries with exponential back-off up to {@code max-attempts}, then
  * FAILED. Config {@code storefront.mail.retry.*}: base-ms, max-ms, max-attempts, poll-ms, lease-ms.
  */
-public final class MailSenderJob implements AutoCloseable {
+public final class MailSenderJob {
     private static final System.Logger LOG = System.getLogger(MailSenderJob.class.getName());
     private static final int BATCH = 20;
 
@@ -24,9 +23,7 @@ public final class MailSenderJob implements AutoCloseable {
     private final int maxAttempts;
     private final Duration poll;
     private final Duration lease;
-    private final Semaphore wake = new Semaphore(0);
-    private volatile boolean running;
-    private Thread thread;
+    private final BackgroundJob job;
 
     public MailSenderJob(NotifyRepository repo, Mailer mailer, Config retry) {
         this.repo = repo;
@@ -36,42 +33,19 @@ public final class MailSenderJob implements AutoCloseable {
         this.maxAttempts = retry.get("max-attempts").asInt().orElse(10);
         this.poll = Duration.ofMillis(retry.get("poll-ms").asLong().orElse(1_000L));
         this.lease = Duration.ofMillis(retry.get("lease-ms").asLong().orElse(120_000L));
+        this.job = BackgroundJob.builder("mail-sender", () -> mailer.configured() && sendDue() == BATCH)
+                .every(mailer.configured() ? poll : Duration.ZERO)
+                .retryAfter(poll, poll)
+                .build();
     }
 
-    public synchronized void start() {
-        if (running || !mailer.configured()) {
-            return; // nothing is ever PENDING without SMTP: mail is RECORDED instead
-        }
-        running = true;
-        thread = Thread.ofVirtual().name("mail-sender").start(this::loop);
+    /** The job: rounds only when SMTP is configured (otherwise mail is RECORDED and nothing is ever PENDING). */
+    public BackgroundJob job() {
+        return job;
     }
 
     public void wake() {
-        if (wake.availablePermits() == 0) {
-            wake.release();
-        }
-    }
-
-    private void loop() {
-        while (running) {
-            try {
-                if (sendDue() < BATCH) {
-                    wake.tryAcquire(poll.toMillis(), TimeUnit.MILLISECONDS);
-                    wake.drainPermits();
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.log(Level.WARNING, "Mail sender failed: " + e.getMessage());
-                }
-                try {
-                    Thread.sleep(poll.toMillis());
-                } catch (InterruptedException ie) {
-                    return;
-                }
-            }
-        }
+        job.wake();
     }
 
     /** Sends one batch of due notifications; returns how many it tried. */
@@ -95,18 +69,5 @@ public final class MailSenderJob implements AutoCloseable {
     private Duration backoff(int attempts) {
         long millis = base.toMillis() << Math.min(attempts - 1, 20);
         return Duration.ofMillis(Math.min(max.toMillis(), millis));
-    }
-
-    @Override
-    public void close() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

@@ -1,19 +1,13 @@
 package dev.storefront.notify;
 
-import java.util.List;
+import dev.storefront.common.ServiceMain;
 
-import dev.storefront.common.ServiceContext;
-import dev.storefront.common.ServiceServer;
-import io.helidon.config.Config;
-
-/** The notification service on its own (split mode, Kubernetes). */
+/** notify in a process of its own (split mode, a container): the kit starts it (ServiceMain). */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
-        Config config = Config.create();
-        ServiceContext ctx = ServiceContext.builder("notify", config).build();
-        ServiceServer.start(config, config.get("server.port").asInt().orElse(8088), List.of(NotifyModule.create(ctx)));
+        ServiceMain.run("notify", NotifyModule::create);
     }
 }

@@ -1,8 +1,11 @@
 package dev.storefront.notify;
 
+import java.util.List;
+
+import dev.storefront.common.BackgroundJob;
 import dev.storefront.common.ServiceContext;
 import dev.storefront.common.ServiceModule;
-import dev.storefront.common.events.EventConsumer;
+import dev.storefront.common.events.EventHandler;
 import io.helidon.webserver.http.HttpRouting;
 
 /** The notification service: mails for the shop's events, an internal send route, and a shopper's list. */
@@ -12,6 +15,7 @@ public final class NotifyModule implements ServiceModule {
     private final MailSenderJob sender;
     private final NotifyService publicService;
     private final NotifyInternalService internalService;
+    private final List<EventHandler> handlers;
 
     private NotifyModule(ServiceContext ctx) {
         this.ctx = ctx;
@@ -21,8 +25,8 @@ public final class NotifyModule implements ServiceModule {
         this.sender = new MailSenderJob(repo, mailer, ctx.config().get("storefront.mail.retry"));
         this.publicService = new NotifyService(ctx, repo);
         this.internalService = new NotifyInternalService(ctx, notifier);
+        this.handlers = List.of(new MailOnEventHandler(notifier));
         ctx.db().onCommit(sender::wake);
-        ctx.onClose(sender);
     }
 
     public static NotifyModule create(ServiceContext ctx) {
@@ -46,10 +50,12 @@ public final class NotifyModule implements ServiceModule {
     }
 
     @Override
-    public void start() {
-        ctx.relay().start();
-        EventConsumer consumer = ctx.consumer("mail");
-        Notifier.TEMPLATE_BY_EVENT.keySet().forEach(type -> consumer.on(type, notifier::onEvent));
-        sender.start();
+    public List<EventHandler> eventHandlers() {
+        return handlers;
+    }
+
+    @Override
+    public List<BackgroundJob> jobs() {
+        return List.of(sender.job());
     }
 }

@@ -1,19 +1,13 @@
 package dev.storefront.order;
 
-import java.util.List;
+import dev.storefront.common.ServiceMain;
 
-import dev.storefront.common.ServiceContext;
-import dev.storefront.common.ServiceServer;
-import io.helidon.config.Config;
-
-/** The order service on its own (split mode, Kubernetes). */
+/** order in a process of its own (split mode, a container): the kit starts it (ServiceMain). */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
-        Config config = Config.create();
-        ServiceContext ctx = ServiceContext.builder("order", config).build();
-        ServiceServer.start(config, config.get("server.port").asInt().orElse(8085), List.of(OrderModule.create(ctx)));
+        ServiceMain.run("order", OrderModule::create);
     }
 }

@@ -1,8 +1,10 @@
 package dev.storefront.payment;
 
+import java.util.List;
+
 import dev.storefront.common.ServiceContext;
 import dev.storefront.common.ServiceModule;
-import dev.storefront.common.web.Params;
+import dev.storefront.common.events.EventHandler;
 import io.helidon.webserver.http.HttpRouting;
 
 /** The payment service: charges, refunds, the provider webhook, and refunds of cancelled orders. */
@@ -12,6 +14,7 @@ public final class PaymentModule implements ServiceModule {
     private final Payments payments;
     private final PaymentService publicService;
     private final PaymentInternalService internalService;
+    private final List<EventHandler> handlers;
 
     private PaymentModule(ServiceContext ctx, PaymentProvider provider) {
         this.ctx = ctx;
@@ -20,6 +23,7 @@ public final class PaymentModule implements ServiceModule {
         this.payments = new Payments(ctx, repo, provider);
         this.publicService = new PaymentService(ctx, repo, new StripeWebhooks(ctx, repo, payments));
         this.internalService = new PaymentInternalService(ctx, repo, payments);
+        this.handlers = List.of(new OrderCancelledHandler(payments));
     }
 
     /** With the provider {@code storefront.payment.provider} names. */
@@ -52,10 +56,7 @@ public final class PaymentModule implements ServiceModule {
     }
 
     @Override
-    public void start() {
-        ctx.relay().start();
-        // a cancelled order that had been paid gets its money back (refunds are idempotent per order)
-        ctx.consumer("refunds").on("storefront.order.cancelled", (tx, event) ->
-                Params.parseId(event.data().path("id").asText(null)).ifPresent(payments::onOrderCancelled));
+    public List<EventHandler> eventHandlers() {
+        return handlers;
     }
 }

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -53,8 +54,7 @@ public final class Database implements AutoCloseable {
      */
     public static Database open(Config config, String service) {
         Config db = config.get("storefront.db");
-        String url = withStringTypeUnspecified(
-                db.get("url").asString().orElse("jdbc:postgresql://127.0.0.1:5432/storefront_" + service));
+        String url = url(config, service);
         String user = db.get("user").asString().orElse("postgres");
         String password = db.get("password").asString().orElse("");
         int poolSize = db.get("pool-size").asInt().orElse(10);
@@ -72,6 +72,34 @@ public final class Database implements AutoCloseable {
                 "connection.poolName", "db-" + service,
                 "connection.connectionTimeout", "5000")));
         return new Database(service, url, DbClient.create(clientConfig.get("")));
+    }
+
+    /** The JDBC URL of {@code service}'s database from {@code storefront.db.url}. */
+    public static String url(Config config, String service) {
+        return withStringTypeUnspecified(config.get("storefront.db.url").asString()
+                .orElse("jdbc:postgresql://127.0.0.1:5432/storefront_" + service));
+    }
+
+    /**
+     * Whether {@code service}'s database can be opened now: null when it can (or when only the database
+     * is missing and {@code storefront.db.create-database} lets the service create it), else why not.
+     */
+    public static String unreachableReason(Config config, String service) {
+        Config db = config.get("storefront.db");
+        boolean mayCreate = db.get("create-database").asBoolean().orElse(true);
+        Properties login = new Properties();
+        login.setProperty("user", db.get("user").asString().orElse("postgres"));
+        login.setProperty("password", db.get("password").asString().orElse(""));
+        login.setProperty("connectTimeout", "5");
+        login.setProperty("loginTimeout", "5");
+        try (Connection c = DriverManager.getConnection(url(config, service), login)) {
+            return null;
+        } catch (SQLException e) {
+            if (mayCreate && "3D000".equals(e.getSQLState())) { // invalid catalog name: we create it
+                return null;
+            }
+            return e.getMessage();
+        }
     }
 
     /**

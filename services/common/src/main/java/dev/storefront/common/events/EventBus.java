@@ -33,6 +33,20 @@ public final class EventBus implements AutoCloseable {
         this.prefix = prefix;
     }
 
+    /** Null when a NATS server answers at {@code url} now, else why not (start-up waits on it). */
+    public static String unreachableReason(String url) {
+        Options options = Options.builder().server(url).connectionTimeout(Duration.ofSeconds(3)).noReconnect()
+                .connectionName("storefront-probe").build();
+        try (Connection probe = Nats.connect(options)) {
+            return null;
+        } catch (IOException e) {
+            return e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
     public static EventBus connect(Config config) {
         String url = config.get("nats.url").asString().orElse("nats://127.0.0.1:4222");
         String stream = config.get("storefront.events.stream").asString().orElse("STOREFRONT");

@@ -36,11 +36,19 @@ public final class EventConsumer implements AutoCloseable {
     private final EventBus bus;
     private final String name;
     private final List<MessageConsumer> consumers = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean closing;
 
     public EventConsumer(Database db, EventBus bus, String name) {
         this.db = db;
         this.bus = bus;
         this.name = name;
+    }
+
+    /** Subscribes a named handler to each of its event types. */
+    public EventConsumer on(EventHandler handler) {
+        handler.types().forEach(type -> on(type, handler::apply));
+        return this;
     }
 
     /** Subscribes {@code handler} to one event type, e.g. {@code storefront.order.confirmed}. */
@@ -65,6 +73,18 @@ public final class EventConsumer implements AutoCloseable {
     }
 
     private void handle(Message msg, Handler handler) {
+        if (closing) {
+            return; // not acked: redelivered (to another replica, or to this one once it is back) after ackWait
+        }
+        inFlight.incrementAndGet();
+        try {
+            apply(msg, handler);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void apply(Message msg, Handler handler) {
         CloudEvent event;
         try {
             event = Json.read(new String(msg.getData(), StandardCharsets.UTF_8), CloudEvent.class);
@@ -90,11 +110,31 @@ public final class EventConsumer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops asking for messages, lets the events being applied commit and ack (up to 10 s), then closes;
+     * a message that still arrives is left unacknowledged for redelivery.
+     */
     @Override
     public void close() {
+        closing = true;
         for (MessageConsumer consumer : consumers) {
             try {
                 consumer.stop();
+            } catch (Exception ignored) {
+                // closing anyway
+            }
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (MessageConsumer consumer : consumers) {
+            try {
                 consumer.close();
             } catch (Exception ignored) {
                 // closing anyway

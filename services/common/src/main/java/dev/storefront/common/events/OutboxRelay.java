@@ -1,16 +1,15 @@
 package dev.storefront.common.events;
 
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.storefront.common.BackgroundJob;
 import dev.storefront.common.db.Database;
 import dev.storefront.common.db.Rows;
 import io.nats.client.PublishOptions;
@@ -24,34 +23,45 @@ import io.nats.client.impl.NatsMessage;
  * deleting republishes with the same {@code Nats-Msg-Id}, which JetStream drops as a duplicate.
  */
 public final class OutboxRelay implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(OutboxRelay.class.getName());
     private static final int BATCH = 200;
+    /**
+     * A commit of this process that appended a row wakes the relay; the sweep only picks up rows this
+     * process did not write (a replica that stopped, or died, before sending them), so it can be slow.
+     */
+    private static final Duration DEFAULT_SWEEP = Duration.ofSeconds(30);
 
     private final Database db;
     private final EventBus bus;
-    private final Semaphore wake = new Semaphore(0);
     private final AtomicLong published = new AtomicLong();
-    private volatile boolean running;
-    private Thread thread;
+    private final BackgroundJob job;
 
     public OutboxRelay(Database db, EventBus bus) {
-        this.db = db;
-        this.bus = bus;
-        db.onCommit(this::wake);
+        this(db, bus, DEFAULT_SWEEP);
     }
 
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        thread = Thread.ofVirtual().name("outbox-relay-" + db.service()).start(this::loop);
+    public OutboxRelay(Database db, EventBus bus, Duration sweep) {
+        this.db = db;
+        this.bus = bus;
+        // a stopping process sends what it committed before it closes its pool (drain on close)
+        this.job = BackgroundJob.builder("outbox-relay-" + db.service(), () -> publishBatch() == BATCH)
+                .every(sweep)
+                .retryAfter(Duration.ofMillis(100), Duration.ofSeconds(5))
+                .drainOnClose(true)
+                .stopTimeout(Duration.ofSeconds(5))
+                .build();
+        db.onCommit(job::wake);
+    }
+
+    public void start() {
+        job.start();
+    }
+
+    public boolean started() {
+        return job.started();
     }
 
     public void wake() {
-        if (wake.availablePermits() == 0) {
-            wake.release();
-        }
+        job.wake();
     }
 
     public long publishedCount() {
@@ -61,34 +71,6 @@ public final class OutboxRelay implements AutoCloseable {
     /** Rows still waiting to be published (the outbox lag). */
     public long pending() {
         return Database.count(db.execute(), "SELECT count(*) FROM outbox");
-    }
-
-    private void loop() {
-        long backoff = 0;
-        while (running) {
-            try {
-                int sent = publishBatch();
-                backoff = 0;
-                if (sent < BATCH) {
-                    if (wake.tryAcquire(250, TimeUnit.MILLISECONDS) && !running) {
-                        return;
-                    }
-                    wake.drainPermits();
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                backoff = Math.min(5_000, Math.max(100, backoff * 2));
-                if (running) {
-                    LOG.log(Level.WARNING, "Outbox relay of " + db.service() + " failed, retrying in " + backoff + " ms: " + e.getMessage());
-                }
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException ie) {
-                    return;
-                }
-            }
-        }
     }
 
     /** Publishes one batch; returns how many rows it published. Visible for tests. */
@@ -131,17 +113,6 @@ public final class OutboxRelay implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        if (thread != null) {
-            wake();
-            try {
-                // let a batch in flight finish: interrupting JDBC I/O breaks the pooled connection
-                if (!thread.join(java.time.Duration.ofSeconds(3))) {
-                    thread.interrupt();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        job.close();
     }
 }

@@ -20,7 +20,11 @@ import io.helidon.webserver.http.RoutingResponse;
 public final class RequestContext {
     public static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    /** W3C trace context: version-traceid-parentid-flags. */
+    public static final HeaderName TRACEPARENT = HeaderNames.create("traceparent");
+    private static final Pattern TRACEPARENT_VALUE = Pattern.compile("[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}");
     private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<String> TRACE = new ThreadLocal<>();
 
     private RequestContext() {
     }
@@ -28,6 +32,11 @@ public final class RequestContext {
     /** The current request id, or null outside a request. */
     public static String requestId() {
         return CURRENT.get();
+    }
+
+    /** The trace id of the request's incoming {@code traceparent}, or null (logged with each line). */
+    public static String traceId() {
+        return TRACE.get();
     }
 
     /** Runs {@code work} with the given request id in scope (used by event consumers). */
@@ -47,8 +56,10 @@ public final class RequestContext {
      */
     public static <T> CompletableFuture<T> inParallel(Supplier<T> work) {
         String id = requestId();
+        String trace = traceId();
         CompletableFuture<T> answer = new CompletableFuture<>();
         Thread.ofVirtual().name("parallel-call").start(() -> runWith(id, () -> {
+            TRACE.set(trace);
             try {
                 answer.complete(work.get());
             } catch (Throwable t) {
@@ -82,12 +93,20 @@ public final class RequestContext {
         String incoming = req.headers().first(REQUEST_ID).orElse(null);
         String id = incoming != null && SAFE_ID.matcher(incoming).matches() ? incoming : newId();
         String previous = CURRENT.get();
+        String previousTrace = TRACE.get();
         CURRENT.set(id);
+        TRACE.set(req.headers().first(TRACEPARENT).map(TRACEPARENT_VALUE::matcher)
+                .filter(java.util.regex.Matcher::matches).map(m -> m.group(1)).orElse(null));
         res.header(REQUEST_ID, id);
         try {
             chain.proceed();
         } finally {
             restore(previous);
+            if (previousTrace == null) {
+                TRACE.remove();
+            } else {
+                TRACE.set(previousTrace);
+            }
         }
     }
 
