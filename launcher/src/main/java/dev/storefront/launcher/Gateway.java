@@ -32,13 +32,18 @@ final class Gateway {
     private Gateway() {
     }
 
+    /** Each public prefix of the registry to the port of the service that answers it. */
+    static Map<String, Integer> routeTable(Map<Services, Integer> services) {
+        Map<String, Integer> table = new LinkedHashMap<>();
+        services.forEach((service, port) -> service.publicPrefixes().forEach(prefix -> table.put(prefix, port)));
+        return table;
+    }
+
     static WebServer start(int port, Map<Services, Integer> services) {
+        Map<Integer, WebClient> clients = new LinkedHashMap<>();
         Map<String, WebClient> routes = new LinkedHashMap<>();
-        for (Services service : services.keySet()) {
-            WebClient client = WebClient.builder().baseUri("http://127.0.0.1:" + services.get(service))
-                    .readTimeout(Duration.ofSeconds(30)).build();
-            service.publicPrefixes().forEach(prefix -> routes.put(prefix, client));
-        }
+        routeTable(services).forEach((prefix, target) -> routes.put(prefix, clients.computeIfAbsent(target,
+                p -> WebClient.builder().baseUri("http://127.0.0.1:" + p).readTimeout(Duration.ofSeconds(30)).build())));
         HttpRouting.Builder routing = HttpRouting.builder();
         ErrorHandling.install(routing);
         routing.any("/api/*", (req, res) -> proxy(routes, req, res));

@@ -1,10 +1,12 @@
 package dev.storefront.launcher;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.storefront.common.GracefulShutdown;
+import dev.storefront.common.JsonStdoutHandler;
 import io.helidon.config.Config;
-import io.helidon.logging.common.LogConfig;
 
 /**
  * Runs Storefront locally.
@@ -15,11 +17,13 @@ import io.helidon.logging.common.LogConfig;
  * </pre>
  */
 public final class Launcher {
+    private static final System.Logger LOG = System.getLogger(Launcher.class.getName());
+
     private Launcher() {
     }
 
     public static void main(String[] args) throws Exception {
-        LogConfig.configureRuntime();
+        JsonStdoutHandler.install();
         List<String> options = Arrays.asList(args);
         int port = intOption(options, "--port", 8080);
         boolean demo = !options.contains("--no-demo");
@@ -29,6 +33,9 @@ public final class Launcher {
         String adminEmail = config.get("storefront.auth.admin.email").asString().orElse("admin@storefront.local");
         String adminPassword = config.get("storefront.auth.admin.password").asString().orElse("admin12345");
 
+        // the same stop as every service process; no load balancer sits in front of a laptop, so no drain
+        // delay unless one is configured
+        GracefulShutdown shutdown = GracefulShutdown.from("launcher", config, Duration.ZERO);
         long started = System.nanoTime();
         AutoCloseable platform;
         int listening;
@@ -37,30 +44,24 @@ public final class Launcher {
             platform = split;
             listening = split.port();
         } else {
-            OneProcessPlatform one = OneProcessPlatform.start(settings);
+            OneProcessPlatform one = OneProcessPlatform.start(settings, shutdown);
             platform = one;
             listening = one.port();
         }
         long readyMs = (System.nanoTime() - started) / 1_000_000;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                platform.close();
-            } catch (Exception ignored) {
-                // exiting
-            }
-        }));
+        shutdown.then(platform).installSignalHandlers();
         String url = "http://localhost:" + listening;
-        System.out.println("Storefront is ready in " + readyMs + " ms at " + url + "  (API under " + url + "/api)");
-        System.out.println("Admin: " + adminEmail + " / " + adminPassword);
+        LOG.log(System.Logger.Level.INFO, "Storefront is ready in " + readyMs + " ms at " + url + "  (API under " + url + "/api)");
+        LOG.log(System.Logger.Level.INFO, "Admin: " + adminEmail + " / " + adminPassword);
         if (demo) {
             Thread.ofVirtual().start(() -> {
                 try {
                     int stocked = DemoStock.seed("http://127.0.0.1:" + listening, adminEmail, adminPassword);
                     if (stocked > 0) {
-                        System.out.println("Demo stock added to " + stocked + " products");
+                        LOG.log(System.Logger.Level.INFO, "Demo stock added to " + stocked + " products");
                     }
                 } catch (RuntimeException e) {
-                    System.err.println("storefront: demo stock not loaded: " + e.getMessage());
+                    LOG.log(System.Logger.Level.WARNING, "Demo stock not loaded: " + e.getMessage());
                 }
             });
         }

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import dev.storefront.common.GracefulShutdown;
 import dev.storefront.common.ServiceContext;
 import dev.storefront.common.ServiceModule;
 import dev.storefront.common.ServiceServer;
@@ -33,6 +34,11 @@ public final class OneProcessPlatform implements AutoCloseable {
     }
 
     public static OneProcessPlatform start(Settings settings) {
+        return start(settings, null);
+    }
+
+    /** As {@link #start(Settings)}; readiness answers DOWN once {@code shutdown} began. */
+    public static OneProcessPlatform start(Settings settings, GracefulShutdown shutdown) {
         int port = settings.port() == 0 ? freePort() : settings.port();
         String base = "http://127.0.0.1:" + port;
         EventBus bus = EventBus.connect(Config.just(ConfigSources.create(
@@ -63,7 +69,7 @@ public final class OneProcessPlatform implements AutoCloseable {
                 throw failure;
             }
             Config serverConfig = Config.just(ConfigSources.create(java.util.Map.of("server.host", "0.0.0.0")));
-            WebServer server = ServiceServer.start(serverConfig, port, modules, WebUi::mount);
+            WebServer server = ServiceServer.start(serverConfig, port, modules, WebUi::mount, shutdown);
             return new OneProcessPlatform(server, modules, bus);
         } catch (RuntimeException e) {
             modules.forEach(ServiceModule::close);

@@ -2,39 +2,36 @@ package dev.storefront.launcher;
 
 import java.util.List;
 
-/** The services the launcher runs, in start order, with their split-mode ports and main classes. */
+import dev.storefront.common.ServiceDefinition;
+import dev.storefront.common.ServiceRegistry;
+
+/**
+ * The launcher's handle on each backend service, in start order; what each one is (split port, main
+ * class, prefixes) comes from the kit's {@link ServiceRegistry} (a test keeps the two lists equal).
+ */
 public enum Services {
-    AUTH(8081), CATALOG(8082), INVENTORY(8083), CART(8084), ORDER(8085), CHECKOUT(8086), PAYMENT(8087), NOTIFY(8088);
+    AUTH, CATALOG, INVENTORY, CART, ORDER, CHECKOUT, PAYMENT, NOTIFY;
 
     public final int splitPort;
 
-    Services(int splitPort) {
-        this.splitPort = splitPort;
+    Services() {
+        this.splitPort = ServiceRegistry.of(name().toLowerCase(java.util.Locale.ROOT)).splitPort();
     }
 
     public String id() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    String packageName() {
-        return "dev.storefront." + id();
+    public ServiceDefinition definition() {
+        return ServiceRegistry.of(id());
     }
 
     String mainClass() {
-        return packageName() + ".Main";
+        return definition().mainClass();
     }
 
     /** Public path prefixes this service answers under (for the split-mode gateway). */
     List<String> publicPrefixes() {
-        return switch (this) {
-            case AUTH -> List.of("/api/auth", "/api/users");
-            case CATALOG -> List.of("/api/products", "/api/categories");
-            case INVENTORY -> List.of("/api/inventory");
-            case CART -> List.of("/api/cart");
-            case ORDER -> List.of("/api/orders");
-            case CHECKOUT -> List.of("/api/checkout");
-            case PAYMENT -> List.of("/api/payments");
-            case NOTIFY -> List.of("/api/notifications");
-        };
+        return definition().publicPrefixes();
     }
 }

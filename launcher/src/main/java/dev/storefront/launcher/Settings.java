@@ -44,6 +44,8 @@ public record Settings(int port, String dbHost, String dbUser, String dbPassword
         values.putIfAbsent("storefront.db.pool-size", "6");
         values.put("nats.url", natsUrl);
         values.put("storefront.demo-data", String.valueOf(demoData));
+        // no load balancer fronts a local process: it stops at once unless a drain delay is configured
+        values.putIfAbsent("storefront.shutdown.drain-ms", "0");
         // a URL given in extra wins (e.g. a fault test puts a slow proxy between checkout and payment)
         for (Services s : Services.values()) {
             values.putIfAbsent("storefront.services." + s.id() + ".url", baseUrl.apply(s.id()));

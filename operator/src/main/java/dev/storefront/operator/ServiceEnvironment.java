@@ -1,5 +1,6 @@
 package dev.storefront.operator;
 
+import dev.storefront.operator.dependent.DeploymentsDependent;
 import dev.storefront.operator.model.ShopService;
 import dev.storefront.operator.model.Storefront;
 import dev.storefront.operator.model.StorefrontSpec;
@@ -41,6 +42,10 @@ public final class ServiceEnvironment {
         var spec = sf.getSpec();
         var data = new TreeMap<String, String>();
         data.put("SERVER_PORT", String.valueOf(ShopService.PORT));
+        // the container's preStop sleep is the drain delay; the process then stops within its own bound
+        data.put(envName("storefront.shutdown.drain-ms"), "0");
+        data.put(envName("storefront.shutdown.timeout-ms"),
+                String.valueOf(java.util.concurrent.TimeUnit.SECONDS.toMillis(DeploymentsDependent.SHUTDOWN_TIMEOUT_SECONDS)));
         if (!service.isBackend()) {
             return data;
         }

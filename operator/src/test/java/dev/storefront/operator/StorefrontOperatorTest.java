@@ -63,7 +63,8 @@ class StorefrontOperatorTest {
             "STOREFRONT_MAIL_PASSWORD", "STOREFRONT_MAIL_TLS", "STOREFRONT_DEMO_DASH_DATA",
             "STOREFRONT_SERVICES_AUTH_URL", "STOREFRONT_SERVICES_CATALOG_URL", "STOREFRONT_SERVICES_INVENTORY_URL",
             "STOREFRONT_SERVICES_CART_URL", "STOREFRONT_SERVICES_ORDER_URL", "STOREFRONT_SERVICES_CHECKOUT_URL",
-            "STOREFRONT_SERVICES_PAYMENT_URL", "STOREFRONT_SERVICES_NOTIFY_URL");
+            "STOREFRONT_SERVICES_PAYMENT_URL", "STOREFRONT_SERVICES_NOTIFY_URL",
+            "STOREFRONT_SHUTDOWN_DRAIN_DASH_MS", "STOREFRONT_SHUTDOWN_TIMEOUT_DASH_MS");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static KubernetesMockServer server;
@@ -157,6 +158,9 @@ class StorefrontOperatorTest {
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/observe/health/ready");
         assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/observe/health/live");
         assertThat(auth.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        // the preStop sleep drains; the process stops within its 25 s bound; the grace period covers both
+        assertThat(container.getLifecycle().getPreStop().getSleep().getSeconds()).isEqualTo(5L);
+        assertThat(auth.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(35L);
         assertThat(auth.getSpec().getTemplate().getMetadata().getAnnotations()).containsKey("storefront.dev/config-hash");
         ConfigMap authConfig = client.configMaps().inNamespace(ns).withName(name + "-auth-config").get();
         var envNames = new TreeSet<>(authConfig.getData().keySet());
@@ -167,7 +171,9 @@ class StorefrontOperatorTest {
         assertThat(authConfig.getData()).containsEntry("STOREFRONT_DB_URL",
                 "jdbc:postgresql://storefront-postgres." + ns + ".svc:5432/storefront_auth?sslmode=disable")
                 .containsEntry("NATS_URL", "nats://storefront-nats:4222")
-                .containsEntry("STOREFRONT_DEMO_DASH_DATA", "true");
+                .containsEntry("STOREFRONT_DEMO_DASH_DATA", "true")
+                .containsEntry("STOREFRONT_SHUTDOWN_DRAIN_DASH_MS", "0")
+                .containsEntry("STOREFRONT_SHUTDOWN_TIMEOUT_DASH_MS", "25000");
         assertThat(client.configMaps().inNamespace(ns).withName(name + "-payment-config").get().getData())
                 .containsEntry("STOREFRONT_PAYMENT_PROVIDER", "simulated");
 

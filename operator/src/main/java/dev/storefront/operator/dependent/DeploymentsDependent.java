@@ -28,6 +28,12 @@ public class DeploymentsDependent extends StorefrontBulkDependent<Deployment> {
     static final String LIVE_PATH = "/observe/health/live";
     static final String READY_PATH = "/observe/health/ready";
     static final String METRICS_PATH = "/observe/metrics";
+    /** The drain delay, spent before SIGTERM (see the container's preStop). */
+    public static final long PRE_STOP_SLEEP_SECONDS = 5;
+    /** The process's own stop bound (storefront.shutdown.timeout-ms, default 25 s). */
+    public static final long SHUTDOWN_TIMEOUT_SECONDS = 25;
+    /** preStop + the process's bound + a margin: the kubelet kills nothing that is still stopping in time. */
+    public static final long TERMINATION_GRACE_SECONDS = PRE_STOP_SLEEP_SECONDS + SHUTDOWN_TIMEOUT_SECONDS + 5;
 
     public DeploymentsDependent() {
         super(Deployment.class);
@@ -62,9 +68,15 @@ public class DeploymentsDependent extends StorefrontBulkDependent<Deployment> {
                 .addNewEnvFrom().withNewConfigMapRef().withName(StorefrontNames.configMap(sf, service)).endConfigMapRef().endEnvFrom()
                 .withEnv(ServiceEnvironment.env(sf, service))
                 .withResources(resources(spec.services.get(service).resources))
-                .withLivenessProbe(probe(service.isBackend() ? LIVE_PATH : "/", 20, 10, 3))
-                .withReadinessProbe(probe(service.isBackend() ? READY_PATH : "/", 5, 5, 3))
-                .withStartupProbe(probe(service.isBackend() ? LIVE_PATH : "/", 5, 5, 30))
+                // web serves the same health endpoints as the backends (its readiness: not stopping)
+                .withLivenessProbe(probe(LIVE_PATH, 20, 10, 3))
+                .withReadinessProbe(probe(READY_PATH, 5, 5, 3))
+                .withStartupProbe(probe(LIVE_PATH, 5, 5, 30))
+                // Kubernetes takes a terminating pod out of its Services' endpoints at once, but ingress
+                // controllers and kube-proxy learn it a little later: the preStop sleep is the drain delay,
+                // so the process (STOREFRONT_SHUTDOWN_DRAIN_DASH_MS=0 in its env) stops accepting as soon as
+                // SIGTERM arrives and has its own 25 s bound to finish requests and close
+                .withNewLifecycle().withNewPreStop().withNewSleep(PRE_STOP_SLEEP_SECONDS).endPreStop().endLifecycle()
                 .withNewSecurityContext()
                     .withAllowPrivilegeEscalation(false)
                     .withReadOnlyRootFilesystem(true)
@@ -82,6 +94,7 @@ public class DeploymentsDependent extends StorefrontBulkDependent<Deployment> {
                     .withNewTemplate()
                         .withNewMetadata().withLabels(labels).withAnnotations(podAnnotations).endMetadata()
                         .withNewSpec()
+                            .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
                             .withAutomountServiceAccountToken(false)
                             .withImagePullSecrets(spec.image.pullSecrets.stream().map(LocalObjectReference::new).toList())
                             .withNewSecurityContext()

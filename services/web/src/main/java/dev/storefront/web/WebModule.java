@@ -3,6 +3,7 @@ package dev.storefront.web;
 import java.util.Objects;
 import java.util.Set;
 
+import dev.storefront.common.ServiceRegistry;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -31,7 +32,8 @@ public final class WebModule {
     /** Classpath folder holding index.html and assets/. */
     public static final String CLASSPATH_ROOT = "web";
     /** First path segments that belong to the services, never to the UI. */
-    public static final Set<String> RESERVED_PREFIXES = Set.of("api", "internal", "observe", "metrics", "health", "openapi");
+    public static final Set<String> RESERVED_PREFIXES = ServiceRegistry.RESERVED_PREFIXES.stream()
+            .map(prefix -> prefix.substring(1)).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     /**
      * Content-Security-Policy suited to the SPA: scripts, styles, fonts and API calls from the same origin only;
