@@ -57,6 +57,8 @@ class FaultInjectionTest {
         PrivateNats nats = PrivateNats.available() ? new PrivateNats() : null;
         PrivatePostgres postgres = SOAK && PrivatePostgres.available() ? new PrivatePostgres() : null;
         int offset = Ports.freeSplitOffset();
+        Path logs = JsonLogs.clear(offset); // SplitPlatform appends: the log check reads only this run's lines
+        List<String> nonJson = List.of();
         SlowProxy paymentLink = new SlowProxy(Services.PAYMENT.splitPort + offset);
 
         Map<String, String> extra = new HashMap<>();
@@ -163,6 +165,7 @@ class FaultInjectionTest {
                 } catch (IllegalStateException | IllegalArgumentException ignored) {
                     // shutting down already, or never added
                 }
+                nonJson = JsonLogs.report(logs); // every process has stopped: its last lines are in
             }
             paymentLink.close();
             shop.dropDatabases();
@@ -174,6 +177,8 @@ class FaultInjectionTest {
                 postgres.close();
             }
         }
+        // every line of every process (kill -9 and restarts included) is one JSON object
+        assertThat(nonJson).as("log lines that are not JSON objects (in " + logs + ")").isEmpty();
     }
 
     /** One fault at a time, in random order, at random moments; on repeat in soak mode. */
@@ -287,7 +292,7 @@ class FaultInjectionTest {
         System.out.println("FAULT " + what);
     }
 
-    private static List<CheckoutLoad.Shopper> registerShoppers(Shop shop, int n) throws Exception {
+    static List<CheckoutLoad.Shopper> registerShoppers(Shop shop, int n) throws Exception {
         try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
             List<Future<CheckoutLoad.Shopper>> futures = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -327,7 +332,7 @@ class FaultInjectionTest {
      * The services' classpath with our own jars copied aside: a service restarted mid-test must not
      * load a storefront jar that someone is re-installing into the shared local repository meanwhile.
      */
-    private static String privateClasspath() throws java.io.IOException {
+    static String privateClasspath() throws java.io.IOException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path dir = Files.createDirectories(Path.of(System.getProperty("faults.report-dir", "target"), "split-classpath"));
         List<String> entries = new ArrayList<>();

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.storefront.common.ServiceServer;
 import dev.storefront.common.web.ApiException;
 import dev.storefront.common.web.ErrorHandling;
 import io.helidon.http.HeaderName;
@@ -49,7 +50,7 @@ final class Gateway {
         routing.any("/api/*", (req, res) -> proxy(routes, req, res));
         routing.any("/internal/*", ErrorHandling::notFound);
         WebUi.mount(routing);
-        return WebServer.builder().port(port).host("0.0.0.0").routing(routing).build().start();
+        return ServiceServer.startAlone(WebServer.builder().port(port).host("0.0.0.0").routing(routing));
     }
 
     private static void proxy(Map<String, WebClient> routes, ServerRequest req, ServerResponse res) {

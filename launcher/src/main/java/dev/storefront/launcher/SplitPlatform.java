@@ -111,7 +111,7 @@ public final class SplitPlatform implements AutoCloseable {
         return service.splitPort + portOffset;
     }
 
-    /** Where each service's output goes ({@code <service>.log}). */
+    /** Where each service's output goes: its JSON log lines to {@code <service>.log}, the JVM's own to {@code <service>.jvm.log}. */
     public Path logDir() {
         return logDir;
     }
@@ -129,8 +129,11 @@ public final class SplitPlatform implements AutoCloseable {
         // the heap starts at its maximum (a 64th of the RAM) and under load all of it becomes resident
         // C1 only: eight JVMs starting at once on two cores spend far less on compiling, and C2's
         // compile arenas were the larger part of a service's peak resident memory
+        // the JVM's own messages (the class cache's "AOTCache creation is complete", …) go to standard error,
+        // so standard output holds the service's JSON log lines only
         List<String> jvmOptions = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xss512k", "-Xms32m", "-Xmx96m",
-                "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=32m", "-XX:TieredStopAtLevel=1"));
+                "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=32m", "-XX:TieredStopAtLevel=1",
+                "-XX:+DisplayVMOutputToStderr"));
         // extra JVM options from the caller ({service} is replaced by the service's name)
         for (String option : System.getProperty("storefront.split.jvm-options", "").trim().split("\\s+")) {
             if (!option.isEmpty()) {
@@ -149,10 +152,28 @@ public final class SplitPlatform implements AutoCloseable {
         env.put("SERVER_PORT", String.valueOf(servicePort(service)));
         env.putIfAbsent("MALLOC_ARENA_MAX", "2"); // glibc's default of 8 arenas per core is resident memory a small JVM never needs
         File log = logDir.resolve(service.id() + ".log").toFile();
-        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+        File jvmLog = logDir.resolve(service.id() + ".jvm.log").toFile();
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log)).redirectError(ProcessBuilder.Redirect.appendTo(jvmLog));
         Process process = builder.start();
         processes.put(service, process);
         return process;
+    }
+
+    /**
+     * SIGTERM to one service ({@link Process#destroy()}): it stops gracefully (see GracefulShutdown). Returns
+     * its process, to wait for and read the exit code of; null when it was never started.
+     */
+    public synchronized Process terminate(Services service) {
+        Process process = processes.get(service);
+        if (process != null) {
+            process.destroy();
+        }
+        return process;
+    }
+
+    /** One service's JVM as last started (null before), e.g. to wait for it or read its exit code. */
+    public synchronized Process process(Services service) {
+        return processes.get(service);
     }
 
     /** kill -9 of one service (fault tests). */

@@ -172,7 +172,7 @@ public final class BackgroundJob implements AutoCloseable {
         private Duration minRetry = Duration.ofMillis(100);
         private Duration maxRetry;
         private boolean drainOnClose;
-        private Duration stopTimeout = Duration.ofSeconds(10);
+        private Duration stopTimeout = Duration.ofSeconds(5);
 
         private Builder(String name, Round round) {
             this.name = Objects.requireNonNull(name);
@@ -204,7 +204,7 @@ public final class BackgroundJob implements AutoCloseable {
             return this;
         }
 
-        /** How long close waits for the round in progress and the drain (default 10 s). */
+        /** How long close waits for the round in progress and the drain (default 5 s). */
         public Builder stopTimeout(Duration timeout) {
             this.stopTimeout = timeout;
             return this;

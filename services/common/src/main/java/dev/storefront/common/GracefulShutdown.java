@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.storefront.common.web.ApiException;
+import dev.storefront.common.web.Responses;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
@@ -18,7 +20,8 @@ import io.helidon.webserver.http.Filter;
 /**
  * How every Storefront process stops (SIGTERM on a rollout or scale-down, Ctrl-C locally): readiness
  * answers DOWN at once; after the drain delay ({@code storefront.shutdown.drain-ms}, 5 s: load balancers
- * stop sending) the listener stops accepting and the requests in progress finish; then the process's
+ * stop sending) requests that still arrive get 503 with Retry-After, the requests in progress finish and
+ * the listener closes; then the process's
  * resources close in order (jobs at a safe point, the relay sends what is committed, consumers stop
  * acking, pools close); it logs that it stopped and exits. The whole stop is bounded by
  * {@code storefront.shutdown.timeout-ms} (25 s, under Kubernetes' default grace period of 30 s): past it,
@@ -30,16 +33,21 @@ public final class GracefulShutdown {
     private final String process;
     private final Duration drain;
     private final Duration bound;
+    private final Duration grace;
     private final AtomicBoolean draining = new AtomicBoolean();
+    /** After the drain delay: requests that still arrive are answered 503 with Retry-After at once. */
+    private final AtomicBoolean refusing = new AtomicBoolean();
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final List<WebServer> servers = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
 
-    private GracefulShutdown(String process, Duration drain, Duration bound) {
+    private GracefulShutdown(String process, Duration drain, Duration bound, Duration grace) {
         this.process = process;
         this.drain = drain;
         this.bound = bound;
+        this.grace = grace;
     }
 
     public static GracefulShutdown from(String process, Config config) {
@@ -51,7 +59,8 @@ public final class GracefulShutdown {
         Config node = config.get("storefront.shutdown");
         return new GracefulShutdown(process,
                 Duration.ofMillis(node.get("drain-ms").asLong().orElse(defaultDrain.toMillis())),
-                Duration.ofMillis(node.get("timeout-ms").asLong().orElse(25_000L)));
+                Duration.ofMillis(node.get("timeout-ms").asLong().orElse(25_000L)),
+                Duration.ofMillis(config.get("server.shutdown-grace-ms").asLong().orElse(10_000L)));
     }
 
     public Duration drainDelay() {
@@ -60,6 +69,12 @@ public final class GracefulShutdown {
 
     public Duration bound() {
         return bound;
+    }
+
+    /** Of the bound, what closing jobs, consumers, the relay's last sends and the pools may need: 12 s, or half. */
+    private Duration closeReserve() {
+        Duration half = bound.dividedBy(2);
+        return half.compareTo(Duration.ofSeconds(12)) < 0 ? half : Duration.ofSeconds(12);
     }
 
     /** True from the moment a stop began: readiness is DOWN. */
@@ -88,18 +103,23 @@ public final class GracefulShutdown {
     }
 
     /**
-     * A routing filter that counts the requests in progress (the stop waits for them before it closes the
-     * listener) and answers {@code Connection: close} once the process is stopping. Helidon's stop
-     * interrupts only the connections idle at that moment: one whose request was still running would sit
-     * idle afterwards until the listener's grace period ran out.
+     * A routing filter for every server of the process: it counts the requests in progress (the stop lets
+     * them finish before it closes the listener), answers {@code Connection: close} once the process is
+     * stopping (Helidon's stop interrupts only the connections idle at that moment: a keep-alive connection
+     * whose request was still running would sit idle until the listener's grace period ran out), and after
+     * the drain delay answers what still arrives with 503 and Retry-After, so the in-flight wait ends.
      */
     public Filter closeConnectionsWhileStopping() {
         return (chain, req, res) -> {
+            if (draining.get()) {
+                res.header(HeaderValues.CONNECTION_CLOSE);
+            }
+            if (refusing.get()) {
+                Responses.error(res, ApiException.unavailable(process + " is stopping, retry shortly"));
+                return;
+            }
             inFlight.incrementAndGet();
             try {
-                if (draining.get()) {
-                    res.header(HeaderValues.CONNECTION_CLOSE);
-                }
                 chain.proceed();
             } finally {
                 inFlight.decrementAndGet();
@@ -132,7 +152,9 @@ public final class GracefulShutdown {
                         LOG.log(Level.WARNING, process + ": second SIG" + name + ", stopping at once");
                         Runtime.getRuntime().halt(128 + signal.getNumber());
                     }
-                    Thread.ofPlatform().name("graceful-shutdown").start(() -> {
+                    // not a daemon (the signal thread is one, and a daemon would be cut off once the listener
+                    // stopped and no other thread kept the JVM alive, before the relay and pools closed)
+                    Thread.ofPlatform().daemon(false).name("graceful-shutdown").start(() -> {
                         stop("SIG" + name);
                         System.exit(0);
                     });
@@ -145,9 +167,14 @@ public final class GracefulShutdown {
         return this;
     }
 
-    /** Runs the stop once (later calls wait for nothing and return); bounded by the timeout. */
+    /** Runs the stop once (a later call waits for the one under way); bounded by the timeout. */
     public void stop(String reason) {
         if (!stopped.compareAndSet(false, true)) {
+            try {
+                done.await(bound.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
         long started = System.nanoTime();
@@ -167,13 +194,20 @@ public final class GracefulShutdown {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        // the requests still running finish before the listener closes (bounded: the watchdog halts past it)
-        while (inFlight.get() > 0 && !Thread.currentThread().isInterrupted()) {
+        // the requests still running finish before the listener closes; new ones are refused meanwhile.
+        // Bounded by the listener's grace period and by what the closes below need of the whole bound
+        refusing.set(true);
+        long inFlightDeadline = Math.min(System.nanoTime() + grace.toNanos(), started + bound.toNanos() - closeReserve().toNanos());
+        while (inFlight.get() > 0 && System.nanoTime() < inFlightDeadline) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                break;
             }
+        }
+        if (inFlight.get() > 0) {
+            LOG.log(Level.WARNING, process + ": " + inFlight.get() + " requests still in progress; closing the listener");
         }
         List<WebServer> toStop;
         List<AutoCloseable> toClose;
@@ -197,5 +231,6 @@ public final class GracefulShutdown {
         }
         watchdog.interrupt();
         LOG.log(Level.INFO, process + " stopped in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        done.countDown();
     }
 }

@@ -127,7 +127,7 @@ public final class ServiceContext implements AutoCloseable {
         return consumer;
     }
 
-    /** Things closed with the context, the last added first (before the relay, the pool and NATS). */
+    /** Things closed with the context, before the relay, the pool and NATS. */
     public synchronized void onClose(AutoCloseable closeable) {
         closeables.add(closeable);
     }
@@ -137,7 +137,7 @@ public final class ServiceContext implements AutoCloseable {
         return started.compareAndSet(false, true);
     }
 
-    /** Jobs and consumers first (newest first), then the relay sends what is committed, then the pool and NATS. */
+    /** Jobs and consumers first (all at once), then the relay sends what is committed, then the pool and NATS. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -148,11 +148,17 @@ public final class ServiceContext implements AutoCloseable {
             toClose = List.copyOf(closeables.reversed());
             closeables.clear();
         }
-        for (AutoCloseable c : toClose) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // shutting down anyway
+        // jobs and consumers stop side by side (each at its safe point, each bounded), so their waits do
+        // not add up against the process's stop bound
+        try (var closing = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (AutoCloseable c : toClose) {
+                closing.submit(() -> {
+                    try {
+                        c.close();
+                    } catch (Exception ignored) {
+                        // shutting down anyway
+                    }
+                });
             }
         }
         relay.close();

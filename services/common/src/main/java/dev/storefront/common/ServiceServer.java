@@ -41,6 +41,17 @@ public final class ServiceServer {
     /** Helidon 4.1's metrics set-up is not safe when two servers start at once in one JVM (parallel tests). */
     private static final Object START_LOCK = new Object();
 
+    /**
+     * Builds and starts any other server of this JVM (a gateway, a test's fake neighbour) under the same
+     * lock as the services' servers: Helidon 4.1's observe and metrics set-up is not safe when two servers
+     * start at once.
+     */
+    public static WebServer startAlone(io.helidon.webserver.WebServerConfig.Builder server) {
+        synchronized (START_LOCK) {
+            return server.build().start();
+        }
+    }
+
     public static WebServer start(Config config, int port, List<ServiceModule> modules,
                                   java.util.function.Consumer<HttpRouting.Builder> extraRoutes) {
         return start(config, port, modules, extraRoutes, null);

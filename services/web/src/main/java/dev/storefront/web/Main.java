@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import dev.storefront.common.GracefulShutdown;
 import dev.storefront.common.JsonStdoutHandler;
 import dev.storefront.common.ServiceRegistry;
+import dev.storefront.common.ServiceServer;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.observe.ObserveFeature;
@@ -45,7 +46,7 @@ public final class Main {
         if (shutdown != null) {
             health.addCheck(shutdown.readinessCheck());
         }
-        return WebServer.builder()
+        return ServiceServer.startAlone(WebServer.builder()
                 .port(ServiceRegistry.WEB.splitPort())
                 .config(config.get("server"))
                 .addFeature(ObserveFeature.builder().addObserver(health.build()).build())
@@ -54,8 +55,6 @@ public final class Main {
                         routing.addFilter(shutdown.closeConnectionsWhileStopping());
                     }
                     WebModule.register(routing);
-                })
-                .build()
-                .start();
+                }));
     }
 }

@@ -111,7 +111,7 @@ public final class EventConsumer implements AutoCloseable {
     }
 
     /**
-     * Stops asking for messages, lets the events being applied commit and ack (up to 10 s), then closes;
+     * Stops asking for messages, lets the events being applied commit and ack (up to 5 s), then closes;
      * a message that still arrives is left unacknowledged for redelivery.
      */
     @Override
@@ -124,7 +124,7 @@ public final class EventConsumer implements AutoCloseable {
                 // closing anyway
             }
         }
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);

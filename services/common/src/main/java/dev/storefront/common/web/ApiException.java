@@ -82,7 +82,8 @@ public class ApiException extends RuntimeException {
                 List.of(), null, retryAfterSeconds);
     }
 
+    /** 503 with {@code Retry-After: 1}: the caller may retry (a neighbour restarting, a busy pool). */
     public static ApiException unavailable(String message) {
-        return new ApiException(ErrorCode.DEPENDENCY_UNAVAILABLE, message);
+        return new ApiException(ErrorCode.DEPENDENCY_UNAVAILABLE, message, List.of(), null, 1L);
     }
 }

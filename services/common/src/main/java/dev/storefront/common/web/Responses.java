@@ -62,6 +62,8 @@ public final class Responses {
     public static void error(ServerResponse res, ApiException e) {
         if (e.retryAfterSeconds() != null) {
             res.header(HeaderNames.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
+        } else if (e.status() == 503) { // every 503 says when to come back
+            res.header(HeaderNames.RETRY_AFTER, "1");
         }
         send(res, e.status(), errorBody(e));
     }
