@@ -2,58 +2,44 @@ package dev.storefront.notify;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.storefront.common.ServiceServer;
 import dev.storefront.common.db.Database;
 import dev.storefront.common.events.CloudEvent;
-import dev.storefront.common.security.Role;
 import dev.storefront.common.testing.OpenApiContract;
-import dev.storefront.common.testing.TestEnv;
+import dev.storefront.common.testing.ServiceFixture;
 import dev.storefront.common.testing.TestHttp;
 import dev.storefront.common.testing.TestHttp.Reply;
-import io.helidon.webserver.WebServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Notify without SMTP (the local default): mail is recorded and listed, never sent. */
 class NotifyRecordedTest {
-    private static final FakeAuth AUTH = new FakeAuth();
-    private static final TestEnv ENV = new TestEnv().set("storefront.services.auth.url", AUTH.url());
+    private static final AuthUsers AUTH = new AuthUsers();
+    @RegisterExtension
+    static final ServiceFixture<NotifyModule> NOTIFY = ServiceFixture.of("notify", NotifyModule::create)
+            .neighbour(AUTH.fake, "auth");
     private static NotifyModule module;
-    private static WebServer server;
     private static TestHttp http;
     private static String service;
 
     @BeforeAll
     static void start() {
-        module = NotifyModule.create(ENV.context("notify"));
-        synchronized (ServiceServer.class) { // see FakeAuth: Helidon builds servers racily
-            server = ServiceServer.start(ENV.config("notify"), 0, List.of(module));
-        }
-        http = new TestHttp(server.port());
-        service = ENV.keys().serviceToken("order");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
-        module.close();
-        AUTH.close();
-        ENV.close();
+        module = NOTIFY.module();
+        http = NOTIFY.http();
+        service = NOTIFY.service("order");
     }
 
     @Test
     void withoutSmtpMailsAreRecordedAndListedToTheirOwnerOnly() throws Exception {
         UUID ada = AUTH.user("Ada", "ada-" + UUID.randomUUID() + "@example.test");
         UUID other = AUTH.user("Bob", "bob-" + UUID.randomUUID() + "@example.test");
-        String adaToken = ENV.keys().accessToken(ada, Role.CUSTOMER);
+        String adaToken = NOTIFY.shopper(ada);
 
         Events.publish(module.context(), CloudEvent.of("auth", "storefront.user.registered",
                 Map.of("userId", ada, "email", AUTH.email(ada), "name", "Ada", "role", "customer")));
@@ -77,7 +63,7 @@ class NotifyRecordedTest {
         assertThat(http.get("/api/notifications?limit=0", adaToken).status()).isEqualTo(400);
 
         UUID stranger = UUID.randomUUID();
-        assertThat(http.get("/api/notifications", ENV.keys().accessToken(stranger, Role.CUSTOMER)).data()).isEmpty();
+        assertThat(http.get("/api/notifications", NOTIFY.shopper(stranger)).data()).isEmpty();
         assertThat(http.get("/api/notifications", null).status()).isEqualTo(401);
         assertThat(http.get("/api/notifications", service).status()).isEqualTo(401);
     }
@@ -112,7 +98,7 @@ class NotifyRecordedTest {
     @Test
     void internalNotifyTakesOnlyServiceTokens() {
         Map<String, Object> body = Map.of("email", "x@example.test", "template", "welcome");
-        assertThat(http.post("/internal/notify", ENV.keys().accessToken(UUID.randomUUID(), Role.ADMIN), body).status()).isEqualTo(403);
+        assertThat(http.post("/internal/notify", NOTIFY.admin(), body).status()).isEqualTo(403);
         assertThat(http.post("/internal/notify", null, body).status()).isEqualTo(401);
     }
 

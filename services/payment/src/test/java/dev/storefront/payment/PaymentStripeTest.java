@@ -11,15 +11,13 @@ import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import dev.storefront.common.ServiceServer;
 import dev.storefront.common.db.Database;
-import dev.storefront.common.testing.TestEnv;
+import dev.storefront.common.testing.ServiceFixture;
 import dev.storefront.common.testing.TestHttp;
 import dev.storefront.common.testing.TestHttp.Reply;
-import io.helidon.webserver.WebServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static dev.storefront.payment.PaymentSimulatedTest.charge;
 import static dev.storefront.payment.PaymentSimulatedTest.events;
@@ -30,33 +28,22 @@ import static org.awaitility.Awaitility.await;
 class PaymentStripeTest {
     private static final String WEBHOOK_SECRET = "whsec_test_" + UUID.randomUUID();
     private static final StripeStandIn STRIPE = new StripeStandIn();
-    private static final TestEnv ENV = new TestEnv()
+    @RegisterExtension
+    static final ServiceFixture<PaymentModule> PAYMENT = ServiceFixture.of("payment", PaymentModule::create)
             .set("storefront.payment.provider", "stripe")
             .set("storefront.payment.stripe.secret-key", "sk_test_standin")
-            .set("storefront.payment.stripe.api-base", STRIPE.base())
+            .neighbourAt("storefront.payment.stripe.api-base", STRIPE.server)
             .set("storefront.payment.stripe.webhook-secret", WEBHOOK_SECRET)
             .set("storefront.payment.stripe.max-network-retries", "0");
     private static PaymentModule module;
-    private static WebServer server;
     private static TestHttp http;
     private static String service;
 
     @BeforeAll
     static void start() {
-        module = PaymentModule.create(ENV.context("payment"));
-        synchronized (ServiceServer.class) { // see FakeAuth: Helidon builds servers racily
-            server = ServiceServer.start(ENV.config("payment"), 0, List.of(module));
-        }
-        http = new TestHttp(server.port());
-        service = ENV.keys().serviceToken("checkout");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
-        module.close();
-        STRIPE.close();
-        ENV.close();
+        module = PAYMENT.module();
+        http = PAYMENT.http();
+        service = PAYMENT.service("checkout");
     }
 
     @Test
@@ -113,7 +100,7 @@ class PaymentStripeTest {
         UUID orderId = UUID.randomUUID();
         UUID userId = UUID.randomUUID();
         // before the crash: the row was recorded PENDING and Stripe charged, but the outcome was never written
-        try (var c = ENV.jdbc("payment"); var st = c.prepareStatement("""
+        try (var c = PAYMENT.jdbc(); var st = c.prepareStatement("""
                 INSERT INTO payments (id, order_id, user_id, amount, currency, payment_method, status, provider, idempotency_key,
                                       locked_until) VALUES (?, ?, ?, 14.00, 'USD', 'pm_card_visa', 'PENDING', 'stripe', ?, now() - interval '1 second')""")) {
             st.setObject(1, UUID.randomUUID());

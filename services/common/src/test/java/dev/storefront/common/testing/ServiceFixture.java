@@ -46,7 +46,7 @@ public final class ServiceFixture<M extends ServiceModule> implements BeforeAllC
     private final Function<ServiceContext, M> factory;
     private final Map<String, String> settings = new LinkedHashMap<>();
     private final List<FakeNeighbour> neighbours = new ArrayList<>();
-    private final Map<String, FakeNeighbour> neighbourOf = new LinkedHashMap<>();
+    private final Map<String, FakeNeighbour> neighbourAt = new LinkedHashMap<>();
     private BiFunction<TestEnv, String, ServiceContext> contextMaker = TestEnv::context;
 
     private TestEnv env;
@@ -83,8 +83,15 @@ public final class ServiceFixture<M extends ServiceModule> implements BeforeAllC
             neighbours.add(fake);
         }
         for (String s : services) {
-            neighbourOf.put(s, fake);
+            neighbourAt.put("storefront.services." + s + ".url", fake);
         }
+        return this;
+    }
+
+    /** {@code fake} is what the config value {@code key} points at (e.g. an outside API's base URL). */
+    public ServiceFixture<M> neighbourAt(String key, FakeNeighbour fake) {
+        neighbour(fake);
+        neighbourAt.put(key, fake);
         return this;
     }
 
@@ -105,7 +112,7 @@ public final class ServiceFixture<M extends ServiceModule> implements BeforeAllC
         env = new TestEnv();
         try {
             neighbours.forEach(FakeNeighbour::start);
-            neighbourOf.forEach((s, fake) -> env.set("storefront.services." + s + ".url", fake.url()));
+            neighbourAt.forEach((key, fake) -> env.set(key, fake.url()));
             settings.forEach(env::set);
             ctx = contextMaker.apply(env, service);
             module = factory.apply(ctx);
