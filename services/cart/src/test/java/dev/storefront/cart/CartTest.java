@@ -15,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.storefront.common.ServiceContext;
 import dev.storefront.common.events.CloudEvent;
 import dev.storefront.common.testing.OpenApiContract;
 import dev.storefront.common.testing.FakeNeighbour;
@@ -26,7 +25,6 @@ import dev.storefront.common.web.ApiException;
 import dev.storefront.common.web.Json;
 import dev.storefront.common.web.Params;
 import io.nats.client.impl.NatsMessage;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -58,16 +56,8 @@ class CartTest {
     @RegisterExtension
     static final ServiceFixture<CartModule> CART = ServiceFixture.of("cart", CartModule::create)
             .neighbour(NEIGHBOURS, "catalog", "inventory");
-    private static ServiceContext ctx;
-    private static CartModule module;
-    private static TestHttp http;
+    private static final TestHttp http = CART.http();
 
-    @BeforeAll
-    static void start() {
-        ctx = CART.context();
-        module = CART.module();
-        http = CART.http();
-    }
 
     private static String shopper(UUID id) {
         return CART.shopper(id);
@@ -278,12 +268,12 @@ class CartTest {
 
     private static void publish(String type, Object data) throws Exception {
         CloudEvent event = CloudEvent.of("catalog", type, data);
-        ctx.bus().jetStream().publish(NatsMessage.builder().subject(ctx.bus().subjectFor(type))
+        CART.context().bus().jetStream().publish(NatsMessage.builder().subject(CART.context().bus().subjectFor(type))
                 .data(Json.write(event).getBytes(StandardCharsets.UTF_8)).build());
     }
 
     @Test
     void openApiDocumentMatchesTheRoutes() {
-        OpenApiContract.assertMatches(module);
+        OpenApiContract.assertMatches(CART.module());
     }
 }

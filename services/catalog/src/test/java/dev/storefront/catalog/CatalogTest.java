@@ -34,17 +34,14 @@ class CatalogTest {
     private static final UUID OTHER_VENDOR = UUID.randomUUID();
     private static final UUID CUSTOMER = UUID.randomUUID();
     private static final List<CloudEvent> EVENTS = new CopyOnWriteArrayList<>();
-    private static CatalogModule module;
-    private static TestHttp http;
+    private static final TestHttp http = CATALOG.http();
     private static Dispatcher listener;
 
     @BeforeAll
     static void start() {
-        module = CATALOG.module();
-        http = CATALOG.http();
-        listener = module.context().bus().connection().createDispatcher(msg ->
+        listener = CATALOG.module().context().bus().connection().createDispatcher(msg ->
                 EVENTS.add(Json.read(new String(msg.getData(), StandardCharsets.UTF_8), CloudEvent.class)));
-        listener.subscribe(module.context().bus().subjectFor("storefront.product") + ".*");
+        listener.subscribe(CATALOG.module().context().bus().subjectFor("storefront.product") + ".*");
     }
 
     private static String token(UUID user, Role role) {
@@ -134,7 +131,7 @@ class CatalogTest {
                 .containsExactly("Trail Running Shoes " + s, "Garden Hose " + s);
         assertThat(names(http.get("/api/products?category=search-" + s + "&q=running&sort=price_asc", null)))
                 .containsExactly("Garden Hose " + s, "Trail Running Shoes " + s);
-        assertThat(module.repository().typoTolerant()).isTrue();
+        assertThat(CATALOG.module().repository().typoTolerant()).isTrue();
         assertThat(names(http.get("/api/products?category=search-" + s + "&q=hedphones", null)))
                 .containsExactly("Wireless Headphones " + s);
         // a typo under a price filter is still forgiven; a known word the filter rules out stays empty
@@ -226,15 +223,15 @@ class CatalogTest {
         assertThat(http.send("GET", page, null, null, Map.of("If-None-Match", pageTag)).status()).isEqualTo(200);
 
         // another replica changed the row: its product event alone drops this replica's cached answers
-        long hits = module.cache().hits();
+        long hits = CATALOG.module().cache().hits();
         http.get(page, null);
-        assertThat(module.cache().hits()).isEqualTo(hits + 1);
+        assertThat(CATALOG.module().cache().hits()).isEqualTo(hits + 1);
         try (Connection c = CATALOG.jdbc(); var st = c.createStatement()) {
             st.executeUpdate("UPDATE products SET name = 'Renamed " + s + "', version = version + 1 WHERE id = '" + p.path("id").asText() + "'");
         }
         assertThat(http.get(page, null).data().path("name").asText()).isEqualTo("Etag Product " + s); // still cached
         CloudEvent event = CloudEvent.of("catalog", "storefront.product.updated", Map.of("id", p.path("id").asText()));
-        module.context().bus().jetStream().publish(NatsMessage.builder().subject(module.context().bus().subjectFor(event.type()))
+        CATALOG.module().context().bus().jetStream().publish(NatsMessage.builder().subject(CATALOG.module().context().bus().subjectFor(event.type()))
                 .data(Json.write(event).getBytes(StandardCharsets.UTF_8)).build());
         await().atMost(Duration.ofSeconds(5)).until(() -> http.get(page, null).data().path("name").asText().equals("Renamed " + s));
     }
@@ -270,6 +267,6 @@ class CatalogTest {
 
     @Test
     void openApiDocumentMatchesTheRoutes() {
-        OpenApiContract.assertMatches(module);
+        OpenApiContract.assertMatches(CATALOG.module());
     }
 }

@@ -36,20 +36,15 @@ class InventoryTest {
     static final ServiceFixture<InventoryModule> INVENTORY = ServiceFixture.of("inventory", InventoryModule::create)
             .set("storefront.inventory.expiry-interval-ms", "200");
     private static final List<CloudEvent> LOW_STOCK = new CopyOnWriteArrayList<>();
-    private static InventoryModule module;
-    private static TestHttp http;
-    private static String service;
-    private static String admin;
+    private static final TestHttp http = INVENTORY.http();
+    private static final String service = INVENTORY.service("checkout");
+    private static final String admin = INVENTORY.admin();
 
     @BeforeAll
     static void start() {
-        module = INVENTORY.module();
-        http = INVENTORY.http();
-        service = INVENTORY.service("checkout");
-        admin = INVENTORY.admin();
-        Dispatcher d = module.context().bus().connection().createDispatcher(msg ->
+        Dispatcher d = INVENTORY.module().context().bus().connection().createDispatcher(msg ->
                 LOW_STOCK.add(Json.read(new String(msg.getData(), StandardCharsets.UTF_8), CloudEvent.class)));
-        d.subscribe(module.context().bus().subjectFor("storefront.inventory.low_stock"));
+        d.subscribe(INVENTORY.module().context().bus().subjectFor("storefront.inventory.low_stock"));
     }
 
     private static UUID stocked(int quantity, int threshold) {
@@ -266,7 +261,7 @@ class InventoryTest {
 
     private static void publish(String type, Object data) throws Exception {
         CloudEvent event = CloudEvent.of("catalog", type, data);
-        module.context().bus().jetStream().publish(NatsMessage.builder().subject(module.context().bus().subjectFor(type))
+        INVENTORY.module().context().bus().jetStream().publish(NatsMessage.builder().subject(INVENTORY.module().context().bus().subjectFor(type))
                 .data(Json.write(event).getBytes(StandardCharsets.UTF_8)).build());
     }
 
@@ -285,6 +280,6 @@ class InventoryTest {
 
     @Test
     void openApiDocumentMatchesTheRoutes() {
-        OpenApiContract.assertMatches(module);
+        OpenApiContract.assertMatches(INVENTORY.module());
     }
 }

@@ -11,7 +11,6 @@ import dev.storefront.common.testing.OpenApiContract;
 import dev.storefront.common.testing.ServiceFixture;
 import dev.storefront.common.testing.TestHttp;
 import dev.storefront.common.testing.TestHttp.Reply;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,16 +23,9 @@ class NotifyRecordedTest {
     @RegisterExtension
     static final ServiceFixture<NotifyModule> NOTIFY = ServiceFixture.of("notify", NotifyModule::create)
             .neighbour(AUTH.fake, "auth");
-    private static NotifyModule module;
-    private static TestHttp http;
-    private static String service;
+    private static final TestHttp http = NOTIFY.http();
+    private static final String service = NOTIFY.service("order");
 
-    @BeforeAll
-    static void start() {
-        module = NOTIFY.module();
-        http = NOTIFY.http();
-        service = NOTIFY.service("order");
-    }
 
     @Test
     void withoutSmtpMailsAreRecordedAndListedToTheirOwnerOnly() throws Exception {
@@ -41,12 +33,12 @@ class NotifyRecordedTest {
         UUID other = AUTH.user("Bob", "bob-" + UUID.randomUUID() + "@example.test");
         String adaToken = NOTIFY.shopper(ada);
 
-        Events.publish(module.context(), CloudEvent.of("auth", "storefront.user.registered",
+        Events.publish(NOTIFY.module().context(), CloudEvent.of("auth", "storefront.user.registered",
                 Map.of("userId", ada, "email", AUTH.email(ada), "name", "Ada", "role", "customer")));
         await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/api/notifications", adaToken).data().size() == 1);
         UUID orderId = UUID.randomUUID();
-        Events.publish(module.context(), Events.order("storefront.order.confirmed", orderId, ada, "Kettle", new BigDecimal("25.50")));
-        Events.publish(module.context(), Events.order("storefront.order.confirmed", UUID.randomUUID(), other, "Mug", new BigDecimal("5")));
+        Events.publish(NOTIFY.module().context(), Events.order("storefront.order.confirmed", orderId, ada, "Kettle", new BigDecimal("25.50")));
+        Events.publish(NOTIFY.module().context(), Events.order("storefront.order.confirmed", UUID.randomUUID(), other, "Mug", new BigDecimal("5")));
         await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/api/notifications", adaToken).data().size() == 2);
 
         Reply list = http.get("/api/notifications", adaToken);
@@ -77,7 +69,7 @@ class NotifyRecordedTest {
         assertThat(sent.data().path("status").asText()).isEqualTo("RECORDED");
         assertThat(sent.data().path("subject").asText()).doesNotContain("\n").doesNotContain("\r");
         assertThat(sent.data().path("body").asText()).contains("<b>hi</b>");
-        String html = Database.one(module.context().db().execute(), "SELECT body_html FROM notifications WHERE id = ?",
+        String html = Database.one(NOTIFY.module().context().db().execute(), "SELECT body_html FROM notifications WHERE id = ?",
                 r -> r.column(1).get(String.class), UUID.fromString(sent.data().path("id").asText())).orElseThrow();
         assertThat(html).contains("&lt;b&gt;hi&lt;/b&gt;");
 
@@ -104,6 +96,6 @@ class NotifyRecordedTest {
 
     @Test
     void openApiDocumentMatchesTheRoutes() {
-        OpenApiContract.assertMatches(module);
+        OpenApiContract.assertMatches(NOTIFY.module());
     }
 }

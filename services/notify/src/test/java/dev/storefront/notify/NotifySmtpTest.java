@@ -17,7 +17,6 @@ import dev.storefront.common.testing.TestHttp;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,14 +38,8 @@ class NotifySmtpTest {
             .set("storefront.mail.retry.base-ms", "200")
             .set("storefront.mail.retry.max-ms", "800")
             .set("storefront.mail.retry.poll-ms", "100");
-    private static NotifyModule module;
-    private static TestHttp http;
+    private static final TestHttp http = NOTIFY.http();
 
-    @BeforeAll
-    static void start() {
-        module = NOTIFY.module();
-        http = NOTIFY.http();
-    }
 
     @AfterAll
     static void stop() {
@@ -78,7 +71,7 @@ class NotifySmtpTest {
     }
 
     private static String status(UUID userId) {
-        return Database.one(module.context().db().execute(), "SELECT status FROM notifications WHERE user_id = ?",
+        return Database.one(NOTIFY.module().context().db().execute(), "SELECT status FROM notifications WHERE user_id = ?",
                 r -> r.column(1).get(String.class), userId).orElse("none");
     }
 
@@ -88,8 +81,8 @@ class NotifySmtpTest {
         String email = AUTH.email(userId);
         UUID orderId = UUID.randomUUID();
         CloudEvent confirmed = Events.order("storefront.order.confirmed", orderId, userId, "Widget <script>", new BigDecimal("39.9"));
-        Events.publish(module.context(), confirmed);
-        Events.publish(module.context(), confirmed);
+        Events.publish(NOTIFY.module().context(), confirmed);
+        Events.publish(NOTIFY.module().context(), confirmed);
 
         await().atMost(Duration.ofSeconds(15)).until(() -> mailsTo(email).size() == 1);
         Thread.sleep(1_000);
@@ -118,8 +111,8 @@ class NotifySmtpTest {
         UUID userId = AUTH.user("Grace", "grace-" + UUID.randomUUID() + "@example.test");
         smtp.stop();
         try {
-            Events.publish(module.context(), Events.order("storefront.order.shipped", UUID.randomUUID(), userId, "Lamp", new BigDecimal("12.00")));
-            await().atMost(Duration.ofSeconds(15)).until(() -> Database.one(module.context().db().execute(),
+            Events.publish(NOTIFY.module().context(), Events.order("storefront.order.shipped", UUID.randomUUID(), userId, "Lamp", new BigDecimal("12.00")));
+            await().atMost(Duration.ofSeconds(15)).until(() -> Database.one(NOTIFY.module().context().db().execute(),
                     "SELECT attempts FROM notifications WHERE user_id = ? AND status = 'PENDING' AND last_error IS NOT NULL",
                     r -> r.column(1).get(Integer.class), userId).orElse(0) >= 2);
         } finally {
@@ -139,7 +132,7 @@ class NotifySmtpTest {
         CloudEvent low = CloudEvent.of("inventory", "storefront.inventory.low_stock",
                 Map.of("productId", productId, "available", 2, "lowStockThreshold", 5));
         try {
-            Events.publish(module.context(), low);
+            Events.publish(NOTIFY.module().context(), low);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -16,14 +16,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.storefront.common.ServiceContext;
 import dev.storefront.common.testing.OpenApiContract;
 import dev.storefront.common.testing.ServiceFixture;
 import dev.storefront.common.testing.TestHttp;
 import dev.storefront.common.testing.TestHttp.Reply;
 import dev.storefront.common.web.Json;
 import io.nats.client.api.MessageInfo;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,20 +33,10 @@ class OrderTest {
     @RegisterExtension
     static final ServiceFixture<OrderModule> ORDER = ServiceFixture.of("order", OrderModule::create);
     private static final List<String> STATUSES = List.of("PENDING", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED");
-    private static ServiceContext ctx;
-    private static OrderModule module;
-    private static TestHttp http;
-    private static String service;
-    private static String admin;
+    private static final TestHttp http = ORDER.http();
+    private static final String service = ORDER.service("checkout");
+    private static final String admin = ORDER.admin();
 
-    @BeforeAll
-    static void start() {
-        ctx = ORDER.context();
-        module = ORDER.module();
-        http = ORDER.http();
-        service = ORDER.service("checkout");
-        admin = ORDER.admin();
-    }
 
     private static String shopper(UUID id) {
         return ORDER.shopper(id);
@@ -186,8 +174,8 @@ class OrderTest {
 
     private static JsonNode lastEvent(String type) {
         try {
-            MessageInfo info = ctx.bus().connection().jetStreamManagement()
-                    .getLastMessage(ctx.bus().stream(), ctx.bus().subjectFor(type));
+            MessageInfo info = ORDER.context().bus().connection().jetStreamManagement()
+                    .getLastMessage(ORDER.context().bus().stream(), ORDER.context().bus().subjectFor(type));
             return Json.mapper().readTree(new String(info.getData(), StandardCharsets.UTF_8));
         } catch (Exception e) {
             return null;
@@ -375,6 +363,6 @@ class OrderTest {
 
     @Test
     void openApiDocumentMatchesTheRoutes() {
-        OpenApiContract.assertMatches(module);
+        OpenApiContract.assertMatches(ORDER.module());
     }
 }

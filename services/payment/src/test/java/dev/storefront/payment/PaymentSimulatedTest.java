@@ -23,7 +23,6 @@ import dev.storefront.common.testing.TestHttp;
 import dev.storefront.common.testing.TestHttp.Reply;
 import dev.storefront.common.web.Json;
 import io.nats.client.impl.NatsMessage;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,19 +35,12 @@ class PaymentSimulatedTest {
     @RegisterExtension
     static final ServiceFixture<PaymentModule> PAYMENT = ServiceFixture.of("payment", PaymentModule::create)
             .set("storefront.payment.simulated.timeout-delay-ms", "1500");
-    private static PaymentModule module;
-    private static TestHttp http;
-    private static String service;
+    private static final TestHttp http = PAYMENT.http();
+    private static final String service = PAYMENT.service("checkout");
 
-    @BeforeAll
-    static void start() {
-        module = PAYMENT.module();
-        http = PAYMENT.http();
-        service = PAYMENT.service("checkout");
-    }
 
     private static SimulatedProvider provider() {
-        return (SimulatedProvider) module.provider();
+        return (SimulatedProvider) PAYMENT.module().provider();
     }
 
     static Map<String, Object> charge(UUID orderId, UUID userId, Object amount, String method) {
@@ -62,7 +54,7 @@ class PaymentSimulatedTest {
     }
 
     private static long rows(UUID orderId) {
-        return Database.count(module.context().db().execute(), "SELECT count(*) FROM payments WHERE order_id = ?", orderId);
+        return Database.count(PAYMENT.module().context().db().execute(), "SELECT count(*) FROM payments WHERE order_id = ?", orderId);
     }
 
     /** Events of one type about one order that reached the stream. */
@@ -106,7 +98,7 @@ class PaymentSimulatedTest {
         Reply otherTerms = http.post("/internal/payments/charge", service, charge(orderId, userId, new BigDecimal("5.00"), "pm_card_visa"));
         assertThat(otherTerms.status()).isEqualTo(409);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> events(module, "storefront.payment.succeeded", orderId).size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(PAYMENT.module(), "storefront.payment.succeeded", orderId).size() == 1);
     }
 
     @Test
@@ -136,7 +128,7 @@ class PaymentSimulatedTest {
         assertThat(http.post("/internal/payments/charge", service,
                 charge(UUID.randomUUID(), userId, new BigDecimal("10.00"), "pm_card_mastercard")).status()).isEqualTo(200);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> events(module, "storefront.payment.failed", orderId).size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(PAYMENT.module(), "storefront.payment.failed", orderId).size() == 1);
     }
 
     @Test
@@ -158,7 +150,7 @@ class PaymentSimulatedTest {
             assertThat(r.data().path("id").asText()).isEqualTo(id);
         }
         assertThat(provider().chargeCalls("charge-" + orderId)).isEqualTo(1);
-        assertThat(Database.count(module.context().db().execute(),
+        assertThat(Database.count(PAYMENT.module().context().db().execute(),
                 "SELECT count(*) FROM payments WHERE order_id = ? AND status = 'COMPLETED'", orderId)).isEqualTo(1);
     }
 
@@ -199,7 +191,7 @@ class PaymentSimulatedTest {
         assertThat(provider().refundCalls() - before).isEqualTo(1);
         assertThat(http.post("/internal/payments/charge", service,
                 charge(orderId, userId, new BigDecimal("30.00"), "pm_card_visa")).status()).isEqualTo(409);
-        await().atMost(Duration.ofSeconds(10)).until(() -> events(module, "storefront.payment.refunded", orderId).size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(PAYMENT.module(), "storefront.payment.refunded", orderId).size() == 1);
 
         assertThat(http.post("/internal/payments/refund", service, Map.of("orderId", UUID.randomUUID())).status()).isEqualTo(404);
         UUID declined = UUID.randomUUID();
@@ -214,12 +206,12 @@ class PaymentSimulatedTest {
         http.post("/internal/payments/charge", service, charge(orderId, userId, new BigDecimal("12.34"), "pm_card_visa"));
         CloudEvent cancelled = CloudEvent.of("order", "storefront.order.cancelled",
                 Map.of("id", orderId, "userId", userId, "status", "CANCELLED", "previousStatus", "CONFIRMED"));
-        var bus = module.context().bus();
+        var bus = PAYMENT.module().context().bus();
         bus.jetStream().publish(NatsMessage.builder().subject(bus.subjectFor(cancelled.type()))
                 .data(Json.write(cancelled).getBytes(StandardCharsets.UTF_8)).build());
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 http.get("/internal/payments/by-order/" + orderId, service).data().path("status").asText().equals("REFUNDED"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> events(module, "storefront.payment.refunded", orderId).size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(PAYMENT.module(), "storefront.payment.refunded", orderId).size() == 1);
     }
 
     @Test
@@ -288,6 +280,6 @@ class PaymentSimulatedTest {
 
     @Test
     void openApiDocumentMatchesTheRoutes() {
-        OpenApiContract.assertMatches(module);
+        OpenApiContract.assertMatches(PAYMENT.module());
     }
 }

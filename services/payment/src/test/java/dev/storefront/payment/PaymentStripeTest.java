@@ -15,7 +15,6 @@ import dev.storefront.common.db.Database;
 import dev.storefront.common.testing.ServiceFixture;
 import dev.storefront.common.testing.TestHttp;
 import dev.storefront.common.testing.TestHttp.Reply;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,16 +34,9 @@ class PaymentStripeTest {
             .neighbourAt("storefront.payment.stripe.api-base", STRIPE.server)
             .set("storefront.payment.stripe.webhook-secret", WEBHOOK_SECRET)
             .set("storefront.payment.stripe.max-network-retries", "0");
-    private static PaymentModule module;
-    private static TestHttp http;
-    private static String service;
+    private static final TestHttp http = PAYMENT.http();
+    private static final String service = PAYMENT.service("checkout");
 
-    @BeforeAll
-    static void start() {
-        module = PAYMENT.module();
-        http = PAYMENT.http();
-        service = PAYMENT.service("checkout");
-    }
 
     @Test
     void chargeSendsMinorUnitsAndTheOrdersIdempotencyKey() {
@@ -84,7 +76,7 @@ class PaymentStripeTest {
         UUID userId = UUID.randomUUID();
         Reply processing = http.post("/internal/payments/charge", service, charge(orderId, userId, new BigDecimal("8.00"), "pm_card_processing"));
         assertThat(processing.status()).as(processing.toString()).isEqualTo(503);
-        String pi = Database.one(module.context().db().execute(), "SELECT provider_payment_id FROM payments WHERE order_id = ?",
+        String pi = Database.one(PAYMENT.module().context().db().execute(), "SELECT provider_payment_id FROM payments WHERE order_id = ?",
                 r -> r.column(1).get(String.class), orderId).orElseThrow();
 
         STRIPE.settle(pi, "succeeded");
@@ -109,7 +101,7 @@ class PaymentStripeTest {
             st.setString(4, "charge-" + orderId);
             st.executeUpdate();
         }
-        PaymentProvider.ChargeResult charged = module.provider().charge(new PaymentProvider.ChargeCommand(
+        PaymentProvider.ChargeResult charged = PAYMENT.module().provider().charge(new PaymentProvider.ChargeCommand(
                 "charge-" + orderId, orderId, userId, new BigDecimal("14.00"), "USD", "pm_card_visa"));
 
         Reply retry = http.post("/internal/payments/charge", service, charge(orderId, userId, new BigDecimal("14.00"), "pm_card_visa"));
@@ -160,16 +152,16 @@ class PaymentStripeTest {
         assertThat(again.data().path("duplicate").asBoolean()).isTrue();
         assertThat(http.get("/internal/payments/by-order/" + orderId, service).data().path("status").asText()).isEqualTo("REFUNDED");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> events(module, "storefront.payment.refunded", orderId).size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(PAYMENT.module(), "storefront.payment.refunded", orderId).size() == 1);
         Thread.sleep(300);
-        assertThat(events(module, "storefront.payment.refunded", orderId)).hasSize(1);
+        assertThat(events(PAYMENT.module(), "storefront.payment.refunded", orderId)).hasSize(1);
     }
 
     @Test
     void aPaymentIntentSucceededWebhookCompletesAProcessingPayment() {
         UUID orderId = UUID.randomUUID();
         http.post("/internal/payments/charge", service, charge(orderId, UUID.randomUUID(), new BigDecimal("3.00"), "pm_card_processing"));
-        String pi = Database.one(module.context().db().execute(), "SELECT provider_payment_id FROM payments WHERE order_id = ?",
+        String pi = Database.one(PAYMENT.module().context().db().execute(), "SELECT provider_payment_id FROM payments WHERE order_id = ?",
                 r -> r.column(1).get(String.class), orderId).orElseThrow();
         String payload = "{\"id\":\"evt_" + UUID.randomUUID().toString().replace("-", "") + "\",\"object\":\"event\","
                 + "\"type\":\"payment_intent.succeeded\",\"data\":{\"object\":{\"id\":\"" + pi + "\",\"object\":\"payment_intent\","

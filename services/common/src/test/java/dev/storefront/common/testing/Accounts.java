@@ -55,6 +55,11 @@ public final class Accounts {
 
     /** Creates a product as {@code adminToken} (in the first category, if any) with {@code stock} units; returns its id. */
     public static String newProduct(TestHttp http, String adminToken, String name, String price, int stock) {
+        return newProduct(http, adminToken, adminToken, name, price, stock);
+    }
+
+    /** Creates a product as {@code token} (an admin's or a vendor's) and gives it stock as {@code adminToken}. */
+    public static String newProduct(TestHttp http, String token, String adminToken, String name, String price, int stock) {
         String categoryId = http.get("/api/categories", null).data().path(0).path("id").asText(null);
         Map<String, Object> body = new HashMap<>();
         body.put("name", name);
@@ -64,7 +69,7 @@ public final class Accounts {
         if (categoryId != null) {
             body.put("categoryId", categoryId);
         }
-        Reply created = http.post("/api/products", adminToken, body);
+        Reply created = http.post("/api/products", token, body);
         if (created.status() != 201) {
             throw new AssertionError("create product failed: " + created);
         }

@@ -3,6 +3,7 @@ package dev.storefront.common.testing;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * static final ServiceFixture&lt;CartModule&gt; CART = ServiceFixture.of("cart", CartModule::create)
  *         .neighbour(NEIGHBOURS, "catalog", "inventory");
  * ...
- * Reply r = CART.http().post("/api/cart/add", CART.shopper(user), body);
+ * static final TestHttp http = CART.http();
+ * ...
+ * Reply r = http.post("/api/cart/add", CART.shopper(user), body);
  * </pre>
  * Test methods and lifecycle methods may also take a {@link TestHttp}, {@link TestEnv}, {@link ServiceContext}
  * or the module as a parameter; {@link #client()} is Helidon's client, as {@code @ServerTest} injects it.
@@ -53,8 +56,8 @@ public final class ServiceFixture<M extends ServiceModule> implements BeforeAllC
     private ServiceContext ctx;
     private M module;
     private WebServer server;
-    private TestHttp http;
     private Http1Client client;
+    private final TestHttp http = new TestHttp(() -> uri().toString(), Duration.ofSeconds(30));
 
     private ServiceFixture(String service, Function<ServiceContext, M> factory) {
         this.service = service;
@@ -121,7 +124,6 @@ public final class ServiceFixture<M extends ServiceModule> implements BeforeAllC
             close();
             throw e;
         }
-        http = new TestHttp(server.port());
         return this;
     }
 
@@ -173,9 +175,9 @@ public final class ServiceFixture<M extends ServiceModule> implements BeforeAllC
         return URI.create("http://127.0.0.1:" + port());
     }
 
-    /** The envelope-aware client of this service. */
+    /** The envelope-aware client of this service (may be taken before it starts, e.g. into a static field). */
     public TestHttp http() {
-        return started(http);
+        return http;
     }
 
     /** Helidon's HTTP/1.1 client for this service, as {@code @ServerTest} would inject it. */
@@ -186,8 +188,9 @@ public final class ServiceFixture<M extends ServiceModule> implements BeforeAllC
         return client;
     }
 
+    /** The keys tokens are signed with (so tokens may be made before the service starts). */
     public TestKeys keys() {
-        return env().keys();
+        return TestKeys.shared();
     }
 
     public String token(UUID userId, Role role) {
