@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.storefront.common.testing.TestHttp;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -27,7 +28,7 @@ class AuthorizationMatrixTest {
     private static final List<String> ROLES = List.of("anonymous", "customer A", "customer B", "vendor A", "vendor B", "admin", "service");
 
     private static SecurityShop s;
-    private static Api api;
+    private static TestHttp api;
 
     @BeforeAll
     static void shop() {
@@ -87,7 +88,7 @@ class AuthorizationMatrixTest {
             md.append("| `").append(row.route()).append("` |");
             for (String role : ROLES) {
                 Call call = row.call().apply(role);
-                Api.Reply reply = api.json(call.method(), call.path(), token(role), call.body(), call.headers());
+                TestHttp.Reply reply = api.json(call.method(), call.path(), token(role), call.body(), call.headers());
                 Expect expect = row.expected().get(role);
                 boolean ok = expect.matches(reply.status()) && (reply.status() < 400 || reply.isErrorEnvelope() || reply.status() == 404 && reply.json().isEmpty());
                 cells++;
@@ -124,19 +125,19 @@ class AuthorizationMatrixTest {
         // another's record by id: 404, as if it did not exist
         for (String path : List.of("/api/orders/" + s.purchaseB.orderId(), "/api/payments/" + s.purchaseB.paymentId(),
                 "/api/checkout/" + s.purchaseB.checkoutId())) {
-            Api.Reply reply = api.get(path, a);
+            TestHttp.Reply reply = api.get(path, a);
             assertThat(reply.status()).as(path + " " + reply).isEqualTo(404);
             assertThat(reply.text()).doesNotContain(s.customerB.userId());
         }
-        Api.Reply put = api.json("PUT", "/api/users/address/" + s.addressB, a, Shop.address("Hijack"));
-        Api.Reply delete = api.send("DELETE", "/api/users/address/" + s.addressB, a, null, List.of());
+        TestHttp.Reply put = api.json("PUT", "/api/users/address/" + s.addressB, a, Shop.address("Hijack"));
+        TestHttp.Reply delete = api.send("DELETE", "/api/users/address/" + s.addressB, a, null, List.of());
         assertThat(put.status()).as(put.toString()).isEqualTo(404);
         assertThat(delete.status()).as(delete.toString()).isEqualTo(404);
         assertThat(api.get("/api/users/addresses", s.customerB.accessToken()).data().findValuesAsText("fullName"))
                 .doesNotContain("Hijack");
     }
 
-    private static List<String> ids(Api.Reply reply) {
+    private static List<String> ids(TestHttp.Reply reply) {
         List<String> ids = new ArrayList<>();
         reply.data().forEach(n -> ids.add(n.path("id").asText()));
         return ids;

@@ -12,6 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.storefront.common.testing.TestHttp;
+
 /**
  * Shoppers on virtual threads, each in a loop: put something in the cart, check out with a new
  * Idempotency-Key, and on a 5xx, 429 or no answer at all retry with the SAME key until a definite
@@ -35,14 +37,14 @@ final class CheckoutLoad {
     final AtomicLong rateLimited = new AtomicLong();
     final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
 
-    private final Api api;
+    private final TestHttp api;
     private final List<Shopper> shoppers;
     private final List<String> products;
     private final Duration perCheckout;
     private volatile long stopAt;
     private volatile long hardStopAt;
 
-    CheckoutLoad(Api api, List<Shopper> shoppers, List<String> products, Duration perCheckout) {
+    CheckoutLoad(TestHttp api, List<Shopper> shoppers, List<String> products, Duration perCheckout) {
         this.api = api;
         this.shoppers = shoppers;
         this.products = products;
@@ -80,7 +82,7 @@ final class CheckoutLoad {
 
     /** One purchase outside the shoppers' loop (e.g. timed to cross a network fault); its outcome is kept like theirs. */
     Outcome checkoutOnce(Shopper shopper, String product) {
-        Api.Reply added = retrying(() -> api.json("POST", "/api/cart/add", shopper.token(), Map.of("productId", product, "quantity", 1)),
+        TestHttp.Reply added = retrying(() -> api.json("POST", "/api/cart/add", shopper.token(), Map.of("productId", product, "quantity", 1)),
                 System.nanoTime() + perCheckout.toNanos());
         if (added == null || added.status() >= 300) {
             throw new IllegalStateException("could not fill the cart: " + added);
@@ -97,7 +99,7 @@ final class CheckoutLoad {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (System.nanoTime() < stopAt) {
             String product = products.get(random.nextInt(products.size()));
-            Api.Reply added = retrying(() -> api.json("POST", "/api/cart/add", shopper.token(),
+            TestHttp.Reply added = retrying(() -> api.json("POST", "/api/cart/add", shopper.token(),
                     Map.of("productId", product, "quantity", 1 + random.nextInt(2))), stopAt);
             if (added == null || added.status() >= 300) {
                 clearCart(shopper);
@@ -108,7 +110,7 @@ final class CheckoutLoad {
             String method = random.nextInt(100) < 12 ? "pm_card_chargeDeclined" : "pm_card_visa";
             Map<String, Object> body = Map.of("shippingAddress", Shop.address("Load Shopper"), "paymentMethod", method);
             long deadline = Math.min(hardStopAt, System.nanoTime() + perCheckout.toNanos());
-            Api.Reply answer = retrying(() -> api.json("POST", "/api/checkout", shopper.token(), body,
+            TestHttp.Reply answer = retrying(() -> api.json("POST", "/api/checkout", shopper.token(), body,
                     Map.of("Idempotency-Key", key)), deadline);
             Outcome outcome = outcome(shopper, key, answer);
             outcomes.add(outcome);
@@ -123,7 +125,7 @@ final class CheckoutLoad {
         retrying(() -> api.send("DELETE", "/api/cart", shopper.token(), null, List.of()), hardStopAt);
     }
 
-    private static Outcome outcome(Shopper shopper, String key, Api.Reply answer) {
+    private static Outcome outcome(Shopper shopper, String key, TestHttp.Reply answer) {
         if (answer == null) {
             return new Outcome(shopper.userId(), key, Kind.UNDECIDED, 0, null, null, null, "no answer in time");
         }
@@ -139,8 +141,8 @@ final class CheckoutLoad {
     }
 
     /** Sends until a definite answer (anything but 5xx, 429 or no answer) or the deadline; the last answer, or null. */
-    private Api.Reply retrying(java.util.function.Supplier<Api.Reply> call, long deadline) {
-        Api.Reply last = null;
+    private TestHttp.Reply retrying(java.util.function.Supplier<TestHttp.Reply> call, long deadline) {
+        TestHttp.Reply last = null;
         int attempt = 0;
         while (true) {
             if (attempt > 0) {
@@ -161,7 +163,7 @@ final class CheckoutLoad {
                     serverErrors.incrementAndGet();
                     waitMs = 300L + 200L * Math.min(attempt, 8);
                 }
-            } catch (Api.TransportFailure e) {
+            } catch (TestHttp.TransportFailure e) {
                 noAnswer.incrementAndGet();
                 waitMs = 300L + 200L * Math.min(attempt, 8);
             }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.storefront.common.testing.TestHttp;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -27,10 +28,10 @@ class HardeningTest {
 
     @Test
     void registrationIsRateLimitedPerClientAddress() {
-        Api api = s.api("10.9.4.1");
-        Api.Reply limited = null;
+        TestHttp api = s.api("10.9.4.1");
+        TestHttp.Reply limited = null;
         for (int i = 0; i < 40 && limited == null; i++) {
-            Api.Reply r = api.json("POST", "/api/auth/register", null, Map.of()); // invalid, but it still counts
+            TestHttp.Reply r = api.json("POST", "/api/auth/register", null, Map.of()); // invalid, but it still counts
             if (r.status() == 429) {
                 limited = r;
             }
@@ -42,11 +43,11 @@ class HardeningTest {
 
     @Test
     void loginIsRateLimitedPerEmail() {
-        Api api = s.api("10.9.4.2");
+        TestHttp api = s.api("10.9.4.2");
         String email = "victim-" + UUID.randomUUID() + "@example.com";
-        Api.Reply limited = null;
+        TestHttp.Reply limited = null;
         for (int i = 0; i < 10 && limited == null; i++) {
-            Api.Reply r = api.json("POST", "/api/auth/login", null, Map.of("email", email, "password", "guess-" + i + "-xxxx"));
+            TestHttp.Reply r = api.json("POST", "/api/auth/login", null, Map.of("email", email, "password", "guess-" + i + "-xxxx"));
             if (r.status() == 429) {
                 limited = r;
             } else {
@@ -58,11 +59,11 @@ class HardeningTest {
 
     @Test
     void checkoutIsRateLimitedPerShopper() {
-        Api api = s.api("10.9.4.3");
+        TestHttp api = s.api("10.9.4.3");
         Shop.Session shopper = s.shop.newUser("Hasty Harriet", "customer");
-        Api.Reply limited = null;
+        TestHttp.Reply limited = null;
         for (int i = 0; i < 40 && limited == null; i++) {
-            Api.Reply r = api.json("POST", "/api/checkout", shopper.accessToken(), Map.of()); // no key: 400, but it counts
+            TestHttp.Reply r = api.json("POST", "/api/checkout", shopper.accessToken(), Map.of()); // no key: 400, but it counts
             if (r.status() == 429) {
                 limited = r;
             }
@@ -72,7 +73,7 @@ class HardeningTest {
         assertThat(api.json("POST", "/api/checkout", s.customerB.accessToken(), Map.of()).status()).isEqualTo(400);
     }
 
-    private static void assertRateLimited(Api.Reply limited) {
+    private static void assertRateLimited(TestHttp.Reply limited) {
         assertThat(limited).as("a 429 came").isNotNull();
         assertThat(limited.errorCode()).isEqualTo("RATE_LIMITED");
         assertThat(limited.header("Retry-After")).as("Retry-After").isNotNull();
@@ -81,9 +82,9 @@ class HardeningTest {
 
     @Test
     void everyAnswerCarriesTheSecurityHeadersAndARequestId() {
-        Api api = s.api("10.9.4.4");
+        TestHttp api = s.api("10.9.4.4");
         byte[] big = ("{\"name\":\"" + "x".repeat(400_000) + "\"}").getBytes(StandardCharsets.UTF_8);
-        List<Api.Reply> replies = List.of(
+        List<TestHttp.Reply> replies = List.of(
                 api.get("/api/products", null),
                 api.get("/api/products/" + s.plentiful, null),
                 api.get("/api/cart", null),
@@ -93,41 +94,41 @@ class HardeningTest {
                 api.send("POST", "/api/products", s.admin.accessToken(), big, List.<String[]>of(new String[] {"Content-Type", "application/json"})),
                 api.get("/observe/health/ready", null),
                 api.get("/api/auth/.well-known/jwks.json", null));
-        for (Api.Reply r : replies) {
+        for (TestHttp.Reply r : replies) {
             assertThat(r.header("X-Content-Type-Options")).as(r.toString()).isEqualTo("nosniff");
             assertThat(r.header("X-Frame-Options")).as(r.toString()).isEqualTo("DENY");
             assertThat(r.header("X-Request-Id")).as(r.toString()).isNotBlank();
         }
         assertThat(replies.get(6).status()).isEqualTo(413);
         // a hostile request id is not echoed: a fresh one is made
-        Api.Reply odd = api.send("GET", "/api/products", null, null, List.<String[]>of(new String[] {"X-Request-Id", "<script>alert(1)</script>"}));
+        TestHttp.Reply odd = api.send("GET", "/api/products", null, null, List.<String[]>of(new String[] {"X-Request-Id", "<script>alert(1)</script>"}));
         assertThat(odd.header("X-Request-Id")).doesNotContain("<");
-        Api.Reply kept = api.send("GET", "/api/products", null, null, List.<String[]>of(new String[] {"X-Request-Id", "trace-abc-123"}));
+        TestHttp.Reply kept = api.send("GET", "/api/products", null, null, List.<String[]>of(new String[] {"X-Request-Id", "trace-abc-123"}));
         assertThat(kept.header("X-Request-Id")).isEqualTo("trace-abc-123");
     }
 
     @Test
     void corsOpensTheApiToTheConfiguredOriginOnly() {
-        Api api = s.api("10.9.4.5");
+        TestHttp api = s.api("10.9.4.5");
         String evil = "https://evil.example";
         List<String[]> preflightEvil = List.of(new String[] {"Origin", evil}, new String[] {"Access-Control-Request-Method", "POST"},
                 new String[] {"Access-Control-Request-Headers", "authorization, content-type"});
         for (String path : List.of("/api/products", "/api/cart/add", "/api/checkout", "/api/auth/login", "/api/orders")) {
-            Api.Reply refused = api.send("OPTIONS", path, null, null, preflightEvil);
+            TestHttp.Reply refused = api.send("OPTIONS", path, null, null, preflightEvil);
             assertThat(refused.status()).as(path + " " + refused).isEqualTo(403);
             assertThat(refused.header("Access-Control-Allow-Origin")).as(path).isNull();
-            Api.Reply allowed = api.send("OPTIONS", path, null, null, List.of(new String[] {"Origin", SecurityShop.ALLOWED_ORIGIN},
+            TestHttp.Reply allowed = api.send("OPTIONS", path, null, null, List.of(new String[] {"Origin", SecurityShop.ALLOWED_ORIGIN},
                     new String[] {"Access-Control-Request-Method", "POST"}));
             assertThat(allowed.status()).as(path + " " + allowed).isEqualTo(204);
             assertThat(allowed.header("Access-Control-Allow-Origin")).isEqualTo(SecurityShop.ALLOWED_ORIGIN);
             assertThat(allowed.header("Access-Control-Allow-Credentials")).isNull();
         }
-        Api.Reply simpleEvil = api.send("GET", "/api/cart", s.customerA.accessToken(), null, List.<String[]>of(new String[] {"Origin", evil}));
+        TestHttp.Reply simpleEvil = api.send("GET", "/api/cart", s.customerA.accessToken(), null, List.<String[]>of(new String[] {"Origin", evil}));
         assertThat(simpleEvil.header("Access-Control-Allow-Origin")).isNull();
-        Api.Reply simpleOk = api.send("GET", "/api/products", null, null, List.<String[]>of(new String[] {"Origin", SecurityShop.ALLOWED_ORIGIN}));
+        TestHttp.Reply simpleOk = api.send("GET", "/api/products", null, null, List.<String[]>of(new String[] {"Origin", SecurityShop.ALLOWED_ORIGIN}));
         assertThat(simpleOk.header("Access-Control-Allow-Origin")).isEqualTo(SecurityShop.ALLOWED_ORIGIN);
         assertThat(simpleOk.header("Vary")).contains("Origin");
-        Api.Reply nullOrigin = api.send("OPTIONS", "/api/products", null, null, List.of(new String[] {"Origin", "null"},
+        TestHttp.Reply nullOrigin = api.send("OPTIONS", "/api/products", null, null, List.of(new String[] {"Origin", "null"},
                 new String[] {"Access-Control-Request-Method", "GET"}));
         assertThat(nullOrigin.header("Access-Control-Allow-Origin")).isNull();
     }

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import dev.storefront.common.testing.TestHttp;
 import dev.storefront.common.web.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class HostileInputTest {
     private static final Set<String> MOVING_TABLES = Set.of("outbox", "processed_events");
 
     private static SecurityShop s;
-    private static Api api;
+    private static TestHttp api;
     private static Shop.Session hostile;
     private static String hostileAddress;
 
@@ -120,7 +121,7 @@ class HostileInputTest {
                 changed.add(table + " (" + print.split(":")[0] + " -> " + String.valueOf(after.get(table)).split(":")[0] + " rows)");
             }
         });
-        Api.Reply ready = api.get("/observe/health/ready", null);
+        TestHttp.Reply ready = api.get("/observe/health/ready", null);
         System.out.println("HOSTILE sweep: " + sent + " requests, " + failures.size() + " not refused cleanly, tables changed: " + changed
                 + ", ready " + ready.status());
         failures.stream().limit(60).forEach(f -> System.out.println("  HOSTILE " + f));
@@ -132,7 +133,7 @@ class HostileInputTest {
         assertThat(api.get("/api/cart", hostile.accessToken()).status()).isEqualTo(200);
     }
 
-    private static void check(List<String> failures, String what, Api.Reply reply) {
+    private static void check(List<String> failures, String what, TestHttp.Reply reply) {
         if (reply == null) {
             return; // an answer we accept as "connection closed" (see send): nothing was written, checked below
         }
@@ -147,10 +148,10 @@ class HostileInputTest {
 
     /** One hostile request. */
     record Hostile(String label, String method, String path, String token, byte[] body, List<String[]> headers) {
-        Api.Reply send() {
+        TestHttp.Reply send() {
             try {
                 return api.send(method, path, token, body, headers);
-            } catch (Api.TransportFailure e) {
+            } catch (TestHttp.TransportFailure e) {
                 // a server may close the connection on a 10 MB body it refused before reading it all, or on a
                 // request line longer than its prologue limit (2 KiB): the client, still sending the body, can then
                 // lose the 4xx to the connection's reset (seen once on a busy machine)

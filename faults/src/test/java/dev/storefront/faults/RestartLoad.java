@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
+import dev.storefront.common.testing.TestHttp;
+
 /**
  * A steady checkout load through the gateway that holds the platform to a rolling restart's promise:
  * while a service stops gracefully and starts again, a client sees only answers it can act on. Each
@@ -39,14 +41,14 @@ final class RestartLoad {
     final Queue<Failure> failures = new ConcurrentLinkedQueue<>();
     final Queue<CheckoutLoad.Outcome> outcomes = new ConcurrentLinkedQueue<>();
 
-    private final Api api;
+    private final TestHttp api;
     private final List<CheckoutLoad.Shopper> shoppers;
     private final List<String> products;
     private volatile String phase = "steady";
     private volatile boolean stopping;
     private volatile long hardStopAt; // meaningful once stopping
 
-    RestartLoad(Api api, List<CheckoutLoad.Shopper> shoppers, List<String> products) {
+    RestartLoad(TestHttp api, List<CheckoutLoad.Shopper> shoppers, List<String> products) {
         this.api = api;
         this.shoppers = shoppers;
         this.products = products;
@@ -91,7 +93,7 @@ final class RestartLoad {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (!stopping && !Thread.currentThread().isInterrupted()) {
             String product = products.get(random.nextInt(products.size()));
-            Api.Reply added = definite("POST /api/cart/add", () -> api.json("POST", "/api/cart/add", shopper.token(),
+            TestHttp.Reply added = definite("POST /api/cart/add", () -> api.json("POST", "/api/cart/add", shopper.token(),
                     Map.of("productId", product, "quantity", 1 + random.nextInt(2))), 409);
             if (added == null || added.status() >= 300) {
                 clearCart(shopper);
@@ -100,7 +102,7 @@ final class RestartLoad {
             String key = "rolling-" + UUID.randomUUID();
             String method = random.nextInt(100) < 10 ? "pm_card_chargeDeclined" : "pm_card_visa";
             Map<String, Object> body = Map.of("shippingAddress", Shop.address("Rolling Shopper"), "paymentMethod", method);
-            Api.Reply answer = definite("POST /api/checkout", () -> api.json("POST", "/api/checkout", shopper.token(), body,
+            TestHttp.Reply answer = definite("POST /api/checkout", () -> api.json("POST", "/api/checkout", shopper.token(), body,
                     Map.of("Idempotency-Key", key)), 402, 409);
             CheckoutLoad.Outcome outcome = outcome(shopper, key, answer);
             outcomes.add(outcome);
@@ -119,13 +121,13 @@ final class RestartLoad {
      * Sends (the same request each time) until a 2xx or one of the {@code expected} statuses, or until the
      * hard stop; returns that answer, or null when none came in time.
      */
-    private Api.Reply definite(String request, Supplier<Api.Reply> call, int... expected) {
+    private TestHttp.Reply definite(String request, Supplier<TestHttp.Reply> call, int... expected) {
         while (true) {
             sent.incrementAndGet();
             String during = phase;
             long waitMs;
             try {
-                Api.Reply reply = call.get();
+                TestHttp.Reply reply = call.get();
                 int status = reply.status();
                 if (status >= 200 && status < 300 || contains(expected, status)) {
                     definite.incrementAndGet();
@@ -140,7 +142,7 @@ final class RestartLoad {
                             : status == 429 ? "429 (Retry-After " + retryAfter + ")" : status + " " + reply.errorCode()) + ": " + reply));
                     waitMs = status == 429 && retryAfter != null ? 1_000L * Math.max(1, Math.min(5, seconds(retryAfter))) : 500;
                 }
-            } catch (Api.TransportFailure e) {
+            } catch (TestHttp.TransportFailure e) {
                 failures.add(new Failure(during, request, "no answer from the gateway: " + e.getMessage()));
                 waitMs = 500;
             }
@@ -169,7 +171,7 @@ final class RestartLoad {
         }
     }
 
-    private static CheckoutLoad.Outcome outcome(CheckoutLoad.Shopper shopper, String key, Api.Reply answer) {
+    private static CheckoutLoad.Outcome outcome(CheckoutLoad.Shopper shopper, String key, TestHttp.Reply answer) {
         if (answer == null) {
             return new CheckoutLoad.Outcome(shopper.userId(), key, CheckoutLoad.Kind.UNDECIDED, 0, null, null, null, "no answer in time");
         }

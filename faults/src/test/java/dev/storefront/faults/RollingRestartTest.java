@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.storefront.common.testing.TestEnv;
+import dev.storefront.common.testing.TestHttp;
 import dev.storefront.common.web.Json;
 import dev.storefront.launcher.Services;
 import dev.storefront.launcher.SplitPlatform;
@@ -230,14 +231,14 @@ class RollingRestartTest {
 
     /** Until the service's readiness answers 200 (it listens, its database and NATS answer). */
     private static void awaitReady(int port, long timeoutMs) throws InterruptedException {
-        Api direct = new Api("http://127.0.0.1:" + port, Duration.ofSeconds(3));
+        TestHttp direct = new TestHttp("http://127.0.0.1:" + port, Duration.ofSeconds(3));
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (System.nanoTime() < deadline) {
             try {
                 if (direct.get("/observe/health/ready", null).status() == 200) {
                     return;
                 }
-            } catch (Api.TransportFailure e) {
+            } catch (TestHttp.TransportFailure e) {
                 // not listening yet
             }
             Thread.sleep(100);

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.storefront.common.testing.TestEnv;
+import dev.storefront.common.testing.TestHttp;
 import dev.storefront.launcher.OneProcessPlatform;
 
 /**
@@ -25,8 +26,8 @@ final class SecurityShop {
 
     final Shop shop;
     final OneProcessPlatform platform;
-    final Api api;
-    private final Api plainApi;
+    final TestHttp api;
+    private final TestHttp plainApi;
     final Shop.Session admin;
     final Shop.Session customerA;
     final Shop.Session customerB;
@@ -85,7 +86,7 @@ final class SecurityShop {
     }
 
     String newAddress(Shop.Session who) {
-        Api.Reply r = api.json("POST", "/api/users/address", who.accessToken(), Shop.address(who.email()));
+        TestHttp.Reply r = api.json("POST", "/api/users/address", who.accessToken(), Shop.address(who.email()));
         if (r.status() != 201) {
             throw new AssertionError("address: " + r);
         }
@@ -94,11 +95,11 @@ final class SecurityShop {
 
     /** Puts the plentiful product in the cart and checks out. */
     Purchase buy(Shop.Session who) {
-        Api.Reply added = api.json("POST", "/api/cart/add", who.accessToken(), Map.of("productId", plentiful, "quantity", 1));
+        TestHttp.Reply added = api.json("POST", "/api/cart/add", who.accessToken(), Map.of("productId", plentiful, "quantity", 1));
         if (added.status() != 200) {
             throw new AssertionError("cart add: " + added);
         }
-        Api.Reply done = api.json("POST", "/api/checkout", who.accessToken(),
+        TestHttp.Reply done = api.json("POST", "/api/checkout", who.accessToken(),
                 Map.of("shippingAddress", Shop.address(who.email()), "paymentMethod", "pm_card_visa"),
                 Map.of("Idempotency-Key", "sec-" + UUID.randomUUID()));
         if (done.status() != 201) {
@@ -186,7 +187,7 @@ final class SecurityShop {
     }
 
     /** The client every test class uses, speaking from its own address. */
-    Api api(String clientAddress) {
+    TestHttp api(String clientAddress) {
         return plainApi.withHeader("X-Forwarded-For", clientAddress);
     }
 

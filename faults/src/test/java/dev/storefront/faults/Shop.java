@@ -1,6 +1,5 @@
 package dev.storefront.faults;
 
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -14,6 +13,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.storefront.common.testing.Accounts;
+import dev.storefront.common.testing.TestHttp;
 import dev.storefront.launcher.Services;
 import dev.storefront.launcher.Settings;
 
@@ -27,7 +28,7 @@ final class Shop {
 
     final String id = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40, 1L << 45), 36);
     final Settings settings;
-    Api api;
+    TestHttp api;
 
     Shop(String dbHost, String natsUrl, Map<String, String> extra) {
         Map<String, String> config = new HashMap<>(extra);
@@ -37,7 +38,7 @@ final class Shop {
     }
 
     void connect(int port, Duration timeout) {
-        api = new Api("http://127.0.0.1:" + port, timeout);
+        api = new TestHttp("http://127.0.0.1:" + port, timeout);
     }
 
     Connection db(String service) throws SQLException {
@@ -97,85 +98,35 @@ final class Shop {
 
     /**
      * Set-up calls right after start: a platform that just came up may still be warming (or a
-     * dependency may not be ready), so a timeout or 5xx is retried for up to a minute.
+     * dependency may not be ready), so a timeout or 5xx is retried for up to a minute and a half.
      */
-    Api.Reply patient(java.util.function.Supplier<Api.Reply> call) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (true) {
-            try {
-                Api.Reply reply = call.get();
-                if (reply.status() < 500 || System.nanoTime() > deadline) {
-                    return reply;
-                }
-            } catch (Api.TransportFailure e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+    private TestHttp patient() {
+        return api.patient(Duration.ofSeconds(90));
     }
 
     String login(String email) {
-        Api.Reply reply = patient(() -> api.json("POST", "/api/auth/login", null, Map.of("email", email, "password", PASSWORD)));
-        if (reply.status() != 200) {
-            throw new AssertionError("login " + email + " failed: " + reply);
-        }
-        return reply.data().path("accessToken").asText();
+        return Accounts.login(patient(), email, PASSWORD).accessToken();
     }
 
     record Session(String userId, String email, String accessToken, String refreshToken) {
+        static Session of(Accounts.Session s) {
+            return new Session(s.userId().toString(), s.email(), s.accessToken(), s.refreshToken());
+        }
     }
 
     /** Registers a user with this role (customer or vendor) and logs them in. */
     Session newUser(String name, String role) {
         String email = name.toLowerCase().replaceAll("[^a-z0-9]", "") + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        Api.Reply reply = patient(() -> api.json("POST", "/api/auth/register", null,
-                Map.of("name", name, "email", email, "password", PASSWORD, "role", role)));
-        if (reply.status() != 201) {
-            throw new AssertionError("register " + email + " failed: " + reply);
-        }
-        Api.Reply login = patient(() -> api.json("POST", "/api/auth/login", null, Map.of("email", email, "password", PASSWORD)));
-        if (login.status() != 200) {
-            throw new AssertionError("login " + email + " failed: " + login);
-        }
-        return new Session(reply.data().path("id").asText(), email, login.data().path("accessToken").asText(),
-                login.data().path("refreshToken").asText());
+        return Session.of(Accounts.register(patient(), name, email, PASSWORD, role));
     }
 
     Session admin() {
-        Api.Reply login = patient(() -> api.json("POST", "/api/auth/login", null, Map.of("email", "admin@storefront.local", "password", "admin12345")));
-        if (login.status() != 200) {
-            throw new AssertionError("admin login failed: " + login);
-        }
-        return new Session(login.data().path("user").path("id").asText(), "admin@storefront.local",
-                login.data().path("accessToken").asText(), login.data().path("refreshToken").asText());
+        return Session.of(Accounts.login(patient(), "admin@storefront.local", "admin12345"));
     }
 
     /** Creates a product as {@code token} (admin or vendor) and, when stock > 0, gives it stock as admin. */
     String newProduct(String token, String adminToken, String name, String price, int stock) {
-        Map<String, Object> body = new HashMap<>();
-        body.put("name", name);
-        body.put("description", "Fault test product " + name);
-        body.put("price", new BigDecimal(price));
-        body.put("currency", "USD");
-        Api.Reply created = patient(() -> api.json("POST", "/api/products", token, body));
-        if (created.status() != 201) {
-            throw new AssertionError("create product failed: " + created);
-        }
-        String productId = created.data().path("id").asText();
-        if (stock > 0) {
-            Api.Reply added = patient(() -> api.json("POST", "/api/inventory/add", adminToken, Map.of("productId", productId, "quantity", stock)));
-            if (added.status() >= 300) {
-                throw new AssertionError("add stock failed: " + added);
-            }
-        }
-        return productId;
+        return Accounts.newProduct(patient(), token, adminToken, name, price, stock);
     }
 
     static Map<String, Object> address(String name) {

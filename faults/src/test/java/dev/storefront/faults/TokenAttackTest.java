@@ -23,6 +23,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.storefront.common.security.Tokens;
+import dev.storefront.common.testing.TestHttp;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -37,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ResourceLock(SecurityShop.LOCK)
 class TokenAttackTest {
     private static SecurityShop s;
-    private static Api api;
+    private static TestHttp api;
 
     @BeforeAll
     static void shop() {
@@ -67,12 +68,12 @@ class TokenAttackTest {
     void forgedStaleAndMisusedTokensAreRefusedEverywhere() throws Exception {
         List<String> failures = new ArrayList<>();
         for (Guarded g : guarded()) {
-            Api.Reply control = call(g, g.validToken());
+            TestHttp.Reply control = call(g, g.validToken());
             if (control.status() / 100 != 2) {
                 failures.add(g.service() + " " + g.path() + ": the valid token itself failed: " + control);
             }
             for (Map.Entry<String, String> attack : attacks(g).entrySet()) {
-                Api.Reply reply = attack.getValue() == null ? call(g, null) : callRaw(g, attack.getValue());
+                TestHttp.Reply reply = attack.getValue() == null ? call(g, null) : callRaw(g, attack.getValue());
                 boolean refused = reply.status() == 401 || reply.status() == 403 || attack.getKey().startsWith("two ") && reply.status() == 400;
                 if (!refused || !reply.isErrorEnvelope()) {
                     failures.add(g.service() + " " + g.method() + " " + g.path() + " with " + attack.getKey() + " -> " + reply);
@@ -96,24 +97,24 @@ class TokenAttackTest {
                 s.signingKey, s.signingKey.getKeyID()));
         callers.put("a refresh token", s.customerA.refreshToken());
         for (SecurityShop.InternalRoute r : s.internalRoutes()) {
-            Api.Reply none = api.json(r.method(), r.path(), null, r.body());
+            TestHttp.Reply none = api.json(r.method(), r.path(), null, r.body());
             if (none.status() != 401 || !none.isErrorEnvelope()) {
                 failures.add(r + " without a token -> " + none);
             }
             callers.forEach((who, token) -> {
-                Api.Reply reply = api.json(r.method(), r.path(), token, r.body());
+                TestHttp.Reply reply = api.json(r.method(), r.path(), token, r.body());
                 if ((reply.status() != 401 && reply.status() != 403) || !reply.isErrorEnvelope()) {
                     failures.add(r + " with " + who + " -> " + reply);
                 }
             });
-            Api.Reply service = api.json(r.method(), r.path(), s.serviceToken, r.body());
+            TestHttp.Reply service = api.json(r.method(), r.path(), s.serviceToken, r.body());
             if (service.status() == 401 || service.status() == 403 || service.status() >= 500) {
                 failures.add(r + " with a service token (control) -> " + service);
             }
         }
         // the token route itself takes client credentials, not a token
-        Api.Reply wrongSecret = api.json("POST", "/internal/auth/token", null, Map.of("clientId", "checkout", "clientSecret", "guess"));
-        Api.Reply unknownClient = api.json("POST", "/internal/auth/token", null, Map.of("clientId", "mallory", "clientSecret", "dev-secret-mallory"));
+        TestHttp.Reply wrongSecret = api.json("POST", "/internal/auth/token", null, Map.of("clientId", "checkout", "clientSecret", "guess"));
+        TestHttp.Reply unknownClient = api.json("POST", "/internal/auth/token", null, Map.of("clientId", "mallory", "clientSecret", "dev-secret-mallory"));
         assertThat(wrongSecret.status()).as(wrongSecret.toString()).isEqualTo(401);
         assertThat(unknownClient.status()).as(unknownClient.toString()).isEqualTo(401);
         assertThat(failures).isEmpty();
@@ -153,11 +154,11 @@ class TokenAttackTest {
         return a;
     }
 
-    private static Api.Reply call(Guarded g, String token) {
+    private static TestHttp.Reply call(Guarded g, String token) {
         return api.json(g.method(), g.path(), token, g.body());
     }
 
-    private static Api.Reply callRaw(Guarded g, String authorization) {
+    private static TestHttp.Reply callRaw(Guarded g, String authorization) {
         List<String[]> headers = new ArrayList<>();
         headers.add(new String[] {"Authorization", authorization});
         if (g.body() != null) {

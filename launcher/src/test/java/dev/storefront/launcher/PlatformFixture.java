@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.storefront.common.testing.Accounts;
 import dev.storefront.common.testing.TestEnv;
 import dev.storefront.common.testing.TestHttp;
 
@@ -57,11 +58,7 @@ final class PlatformFixture implements AutoCloseable {
     }
 
     String login(String email, String password) {
-        TestHttp.Reply reply = http.post("/api/auth/login", null, Map.of("email", email, "password", password));
-        if (reply.status() != 200) {
-            throw new AssertionError("login failed: " + reply);
-        }
-        return reply.data().path("accessToken").asText();
+        return Accounts.login(http, email, password).accessToken();
     }
 
     String adminToken() {
@@ -71,37 +68,12 @@ final class PlatformFixture implements AutoCloseable {
     /** Registers and logs in a new customer; returns its access token. */
     String newShopper(String name) {
         String email = name.toLowerCase().replaceAll("[^a-z0-9]", "") + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        TestHttp.Reply reply = http.post("/api/auth/register", null,
-                Map.of("name", name, "email", email, "password", "correct-horse-9", "role", "customer"));
-        if (reply.status() != 201) {
-            throw new AssertionError("register failed: " + reply);
-        }
-        return login(email, "correct-horse-9");
+        return Accounts.register(http, name, email, "correct-horse-9", "customer").accessToken();
     }
 
     /** Creates a product as admin and gives it {@code stock} units; returns its id. */
     String newProduct(String adminToken, String name, String price, int stock) {
-        String categoryId = http.get("/api/categories", null).data().path(0).path("id").asText(null);
-        Map<String, Object> body = new HashMap<>();
-        body.put("name", name);
-        body.put("description", "End-to-end test product " + name);
-        body.put("price", new java.math.BigDecimal(price));
-        body.put("currency", "USD");
-        if (categoryId != null) {
-            body.put("categoryId", categoryId);
-        }
-        TestHttp.Reply created = http.post("/api/products", adminToken, body);
-        if (created.status() != 201) {
-            throw new AssertionError("create product failed: " + created);
-        }
-        String id = created.data().path("id").asText();
-        if (stock > 0) {
-            TestHttp.Reply added = http.post("/api/inventory/add", adminToken, Map.of("productId", id, "quantity", stock));
-            if (added.status() >= 300) {
-                throw new AssertionError("add stock failed: " + added);
-            }
-        }
-        return id;
+        return Accounts.newProduct(http, adminToken, name, price, stock);
     }
 
     static Map<String, Object> address(String name) {

@@ -8,11 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.storefront.common.testing.Accounts;
+import dev.storefront.common.testing.ServiceFixture;
 import dev.storefront.common.testing.TestHttp.Reply;
 import dev.storefront.common.web.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,8 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * envelope (naming the field where there is one) and no row anywhere changes.
  */
 class AuthBadInputTest {
-    private static AuthTestServer auth;
-    private static AuthTestServer.Session session;
+    @RegisterExtension
+    static final ServiceFixture<AuthModule> AUTH = AuthFixture.with(Map.of( // limits out of the way: this class is about input, the throttle has its own test
+            "storefront.auth.rate.register-per-ip", "100000",
+            "storefront.auth.rate.login-per-ip", "100000", "storefront.auth.rate.login-per-email", "100000"));
+    private static Accounts.Session session;
     private static String addressId;
     private static Connection jdbc;
 
@@ -36,15 +42,12 @@ class AuthBadInputTest {
 
     @BeforeAll
     static void start() {
-        // limits out of the way: this class is about input, the throttle has its own test
-        auth = new AuthTestServer(Map.of("storefront.auth.rate.register-per-ip", "100000",
-                "storefront.auth.rate.login-per-ip", "100000", "storefront.auth.rate.login-per-email", "100000"));
-        session = auth.newCustomer("hostile");
-        Reply address = auth.http.post("/api/users/address", session.accessToken(), address());
+        session = Accounts.newCustomer(AUTH.http(), "hostile");
+        Reply address = AUTH.http().post("/api/users/address", session.accessToken(), address());
         assertThat(address.status()).isEqualTo(201);
         addressId = address.data().path("id").asText();
         try {
-            jdbc = auth.env.jdbc("auth");
+            jdbc = AUTH.env().jdbc("auth");
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -53,7 +56,6 @@ class AuthBadInputTest {
     @AfterAll
     static void stop() throws Exception {
         jdbc.close();
-        auth.close();
     }
 
     private static Map<String, Object> address() {
@@ -167,7 +169,7 @@ class AuthBadInputTest {
             Map<String, String> headers = c.contentType() == null ? Map.of() : Map.of("Content-Type", c.contentType());
             Reply reply;
             try {
-                reply = auth.http.send(c.route().method(), c.route().path(), c.route().needsToken() ? session.accessToken() : null,
+                reply = AUTH.http().send(c.route().method(), c.route().path(), c.route().needsToken() ? session.accessToken() : null,
                         c.body(), headers);
             } catch (IllegalStateException e) {
                 failures.add(c.route().path() + " / " + c.name() + ": no answer (" + e.getMessage() + ")");
@@ -196,9 +198,9 @@ class AuthBadInputTest {
 
     @Test
     void badPathIdsAreNotFound() {
-        assertThat(auth.http.delete("/api/users/address/not-a-uuid", session.accessToken()).status()).isEqualTo(404);
-        assertThat(auth.http.put("/api/users/address/%27%20OR%201=1", session.accessToken(), address()).status()).isEqualTo(404);
-        assertThat(auth.http.get("/api/users/address/" + addressId, session.accessToken()).status()).isEqualTo(404);
+        assertThat(AUTH.http().delete("/api/users/address/not-a-uuid", session.accessToken()).status()).isEqualTo(404);
+        assertThat(AUTH.http().put("/api/users/address/%27%20OR%201=1", session.accessToken(), address()).status()).isEqualTo(404);
+        assertThat(AUTH.http().get("/api/users/address/" + addressId, session.accessToken()).status()).isEqualTo(404);
     }
 
     /** Every row of every auth table, and every event, as one comparable string. */
@@ -212,7 +214,7 @@ class AuthBadInputTest {
                 """;
         try (var st = jdbc.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
-            long events = auth.ctx.bus().connection().jetStreamManagement().getStreamInfo(auth.ctx.bus().stream())
+            long events = AUTH.context().bus().connection().jetStreamManagement().getStreamInfo(AUTH.context().bus().stream())
                     .getStreamState().getMsgCount();
             return rs.getString(1) + "|events:" + events;
         }

@@ -26,34 +26,26 @@ import dev.storefront.common.ServiceContext;
 import dev.storefront.common.events.CloudEvent;
 import dev.storefront.common.security.Tokens;
 import dev.storefront.common.testing.OpenApiContract;
+import dev.storefront.common.testing.Accounts;
+import dev.storefront.common.testing.ServiceFixture;
 import dev.storefront.common.testing.TestHttp.Reply;
 import dev.storefront.common.testing.TestKeys;
 import dev.storefront.common.web.Json;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** auth end to end over HTTP, against real PostgreSQL and NATS JetStream. */
 class AuthFlowTest {
-    private static AuthTestServer auth;
-
-    @BeforeAll
-    static void start() {
-        auth = new AuthTestServer(Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        auth.close();
-    }
+    @RegisterExtension
+    static final ServiceFixture<AuthModule> AUTH = AuthFixture.with(Map.of());
 
     @Test
     void registerLoginMeRefreshReuseDetectionLogout() {
-        var http = auth.http;
+        var http = AUTH.http();
         String email = "Flow.User-" + UUID.randomUUID().toString().substring(0, 8) + "@Example.com";
         Reply reg = http.post("/api/auth/register", null, Map.of("name", "Flo", "email", email, "password", "s3cret-pass", "role", "vendor"));
         assertThat(reg.status()).as(reg.toString()).isEqualTo(201);
@@ -79,7 +71,7 @@ class AuthFlowTest {
         JsonNode header = decodePart(access, 0);
         JsonNode claims = decodePart(access, 1);
         assertThat(header.path("alg").asText()).isEqualTo("RS256");
-        assertThat(header.path("kid").asText()).isEqualTo(auth.module.keyId());
+        assertThat(header.path("kid").asText()).isEqualTo(AUTH.module().keyId());
         assertThat(claims.path("iss").asText()).isEqualTo("storefront-auth");
         assertThat(claims.path("aud").toString()).contains("storefront");
         assertThat(claims.path("typ").asText()).isEqualTo("access");
@@ -121,21 +113,21 @@ class AuthFlowTest {
 
     @Test
     void concurrentRefreshesOfOneTokenLetOnlyOneWin() throws Exception {
-        var s = auth.newCustomer("race");
+        var s = Accounts.newCustomer(AUTH.http(), "race");
         List<Reply> replies = java.util.stream.IntStream.range(0, 4).parallel()
-                .mapToObj(i -> auth.http.post("/api/auth/refresh", null, Map.of("refreshToken", s.refreshToken()))).toList();
+                .mapToObj(i -> AUTH.http().post("/api/auth/refresh", null, Map.of("refreshToken", s.refreshToken()))).toList();
         assertThat(replies.stream().filter(r -> r.status() == 200).count()).isEqualTo(1);
         assertThat(replies.stream().filter(r -> r.status() == 401).count()).isEqualTo(3);
         // the losers count as reuse: the winner's successor is revoked as well
         String winner = replies.stream().filter(r -> r.status() == 200).findFirst().orElseThrow().data().path("refreshToken").asText();
-        assertThat(auth.http.post("/api/auth/refresh", null, Map.of("refreshToken", winner)).status()).isEqualTo(401);
+        assertThat(AUTH.http().post("/api/auth/refresh", null, Map.of("refreshToken", winner)).status()).isEqualTo(401);
     }
 
     @Test
     void registeringAsAdminOrServiceIsRefused() {
         for (String role : List.of("admin", "service", "ADMIN")) {
             String email = "climber-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-            Reply r = auth.http.post("/api/auth/register", null, Map.of("name", "X", "email", email, "password", "password1", "role", role));
+            Reply r = AUTH.http().post("/api/auth/register", null, Map.of("name", "X", "email", email, "password", "password1", "role", role));
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.firstErrorField()).isEqualTo("role");
             assertThat(count("SELECT count(*) FROM users WHERE email = '" + email + "'")).isZero();
@@ -144,7 +136,7 @@ class AuthFlowTest {
 
     @Test
     void everyBadTokenIsRefused() throws Exception {
-        var s = auth.newCustomer("tokens");
+        var s = Accounts.newCustomer(AUTH.http(), "tokens");
         RSAKey key = realKey();
         RSAKey otherKey = TestKeys.shared().key();
         Instant now = Instant.now();
@@ -153,7 +145,7 @@ class AuthFlowTest {
                 .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)))
                 .jwtID(UUID.randomUUID().toString());
         // control: a token built this way with the real key works
-        assertThat(auth.http.get("/api/auth/me", rs256(key, key.getKeyID(), valid.apply(new JWTClaimsSet.Builder()).build())).status())
+        assertThat(AUTH.http().get("/api/auth/me", rs256(key, key.getKeyID(), valid.apply(new JWTClaimsSet.Builder()).build())).status())
                 .isEqualTo(200);
 
         Map<String, String> bad = new LinkedHashMap<>();
@@ -178,58 +170,58 @@ class AuthFlowTest {
         bad.put("empty", "");
 
         for (var entry : bad.entrySet()) {
-            Reply r = auth.http.get("/api/auth/me", entry.getValue());
+            Reply r = AUTH.http().get("/api/auth/me", entry.getValue());
             assertThat(r.status()).as(entry.getKey() + ": " + r).isEqualTo(401);
             assertThat(r.errorCode()).as(entry.getKey()).isEqualTo("UNAUTHENTICATED");
         }
-        assertThat(auth.http.get("/api/auth/me", null).status()).isEqualTo(401);
+        assertThat(AUTH.http().get("/api/auth/me", null).status()).isEqualTo(401);
     }
 
     @Test
     void internalRoutesTakeServiceTokensOnly() {
-        var s = auth.newCustomer("internal");
-        Reply shopper = auth.http.get("/internal/auth/admins", s.accessToken());
+        var s = Accounts.newCustomer(AUTH.http(), "internal");
+        Reply shopper = AUTH.http().get("/internal/auth/admins", s.accessToken());
         assertThat(shopper.status()).as(shopper.toString()).isEqualTo(403);
-        assertThat(auth.http.get("/internal/auth/users/" + s.userId(), s.accessToken()).status()).isEqualTo(403);
-        assertThat(auth.http.get("/internal/auth/admins", null).status()).isEqualTo(401);
+        assertThat(AUTH.http().get("/internal/auth/users/" + s.userId(), s.accessToken()).status()).isEqualTo(403);
+        assertThat(AUTH.http().get("/internal/auth/admins", null).status()).isEqualTo(401);
 
-        Reply badSecret = auth.http.post("/internal/auth/token", null, Map.of("clientId", "notify", "clientSecret", "guess"));
+        Reply badSecret = AUTH.http().post("/internal/auth/token", null, Map.of("clientId", "notify", "clientSecret", "guess"));
         assertThat(badSecret.status()).isEqualTo(401);
-        Reply unknownClient = auth.http.post("/internal/auth/token", null, Map.of("clientId", "mallory", "clientSecret", "dev-secret-mallory"));
+        Reply unknownClient = AUTH.http().post("/internal/auth/token", null, Map.of("clientId", "mallory", "clientSecret", "dev-secret-mallory"));
         assertThat(unknownClient.status()).isEqualTo(401);
 
         String service = serviceToken("notify");
         assertThat(decodePart(service, 1).path("sub").asText()).isEqualTo("service:notify");
-        Reply user = auth.http.get("/internal/auth/users/" + s.userId(), service);
+        Reply user = AUTH.http().get("/internal/auth/users/" + s.userId(), service);
         assertThat(user.status()).as(user.toString()).isEqualTo(200);
         assertThat(user.data().path("email").asText()).isEqualTo(s.email());
-        assertThat(auth.http.get("/internal/auth/users/" + UUID.randomUUID(), service).status()).isEqualTo(404);
-        assertThat(auth.http.get("/internal/auth/users/not-a-uuid", service).status()).isEqualTo(404);
-        Reply admins = auth.http.get("/internal/auth/admins", service);
+        assertThat(AUTH.http().get("/internal/auth/users/" + UUID.randomUUID(), service).status()).isEqualTo(404);
+        assertThat(AUTH.http().get("/internal/auth/users/not-a-uuid", service).status()).isEqualTo(404);
+        Reply admins = AUTH.http().get("/internal/auth/admins", service);
         assertThat(admins.status()).isEqualTo(200);
         assertThat(admins.data().findValuesAsText("email")).containsExactly("admin@storefront.local");
     }
 
     @Test
     void theConfiguredAdminExistsOnceAndTheKeySurvivesARestart() {
-        Reply login = auth.http.post("/api/auth/login", null, Map.of("email", "admin@storefront.local", "password", "admin12345"));
+        Reply login = AUTH.http().post("/api/auth/login", null, Map.of("email", "admin@storefront.local", "password", "admin12345"));
         assertThat(login.status()).as(login.toString()).isEqualTo(200);
         assertThat(login.data().path("user").path("role").asText()).isEqualTo("admin");
 
         // a second instance on the same database (a restart, or a replica) keeps the key and the one admin
-        try (ServiceContext ctx2 = ServiceContext.builder("auth", auth.env.config("auth")).build()) {
+        try (ServiceContext ctx2 = ServiceContext.builder("auth", AUTH.env().config("auth")).build()) {
             AuthModule again = AuthModule.create(ctx2);
-            assertThat(again.keyId()).isEqualTo(auth.module.keyId());
+            assertThat(again.keyId()).isEqualTo(AUTH.module().keyId());
             assertThat(again.verifier().verifyAccess(login.data().path("accessToken").asText()).isAdmin()).isTrue();
         }
         assertThat(count("SELECT count(*) FROM users WHERE role = 'admin'")).isOne();
         assertThat(count("SELECT count(*) FROM signing_keys")).isOne();
 
-        Reply jwks = auth.http.get("/api/auth/.well-known/jwks.json", null);
+        Reply jwks = AUTH.http().get("/api/auth/.well-known/jwks.json", null);
         assertThat(jwks.status()).isEqualTo(200);
         assertThat(jwks.body().path("keys")).hasSize(1);
         JsonNode jwk = jwks.body().path("keys").path(0);
-        assertThat(jwk.path("kid").asText()).isEqualTo(auth.module.keyId());
+        assertThat(jwk.path("kid").asText()).isEqualTo(AUTH.module().keyId());
         assertThat(jwk.path("kty").asText()).isEqualTo("RSA");
         assertThat(jwk.has("d")).as("no private part in the JWKS").isFalse();
         assertThat(jwk.has("p")).isFalse();
@@ -247,74 +239,74 @@ class AuthFlowTest {
 
     @Test
     void profileAndPreferences() {
-        var s = auth.newCustomer("profile");
-        Reply initial = auth.http.get("/api/users/profile", s.accessToken());
+        var s = Accounts.newCustomer(AUTH.http(), "profile");
+        Reply initial = AUTH.http().get("/api/users/profile", s.accessToken());
         assertThat(initial.status()).isEqualTo(200);
         assertThat(initial.data().path("userId").asText()).isEqualTo(s.userId().toString());
         assertThat(initial.data().path("preferences").size()).isZero();
 
-        Reply updated = auth.http.put("/api/users/profile", s.accessToken(),
+        Reply updated = AUTH.http().put("/api/users/profile", s.accessToken(),
                 Map.of("name", "Renamed", "phone", "+1 555 0100", "preferences", Map.of("language", "de", "newsletter", true)));
         assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
         assertThat(updated.data().path("name").asText()).isEqualTo("Renamed");
         assertThat(updated.data().path("preferences").path("newsletter").asBoolean()).isTrue();
 
         // absent fields stay; an empty phone clears
-        Reply partial = auth.http.put("/api/users/profile", s.accessToken(), Map.of("phone", ""));
+        Reply partial = AUTH.http().put("/api/users/profile", s.accessToken(), Map.of("phone", ""));
         assertThat(partial.data().path("name").asText()).isEqualTo("Renamed");
         assertThat(partial.data().path("phone").isNull()).isTrue();
         assertThat(partial.data().path("preferences").path("language").asText()).isEqualTo("de");
-        assertThat(auth.http.get("/api/auth/me", s.accessToken()).data().path("name").asText()).isEqualTo("Renamed");
+        assertThat(AUTH.http().get("/api/auth/me", s.accessToken()).data().path("name").asText()).isEqualTo("Renamed");
     }
 
     @Test
     void oneDefaultAddressAndOthersAddressesAreNotFound() {
-        var ann = auth.newCustomer("ann");
-        var bob = auth.newCustomer("bob");
-        Reply first = auth.http.post("/api/users/address", ann.accessToken(), address("Home", null));
+        var ann = Accounts.newCustomer(AUTH.http(), "ann");
+        var bob = Accounts.newCustomer(AUTH.http(), "bob");
+        Reply first = AUTH.http().post("/api/users/address", ann.accessToken(), address("Home", null));
         assertThat(first.status()).as(first.toString()).isEqualTo(201);
         assertThat(first.data().path("isDefault").asBoolean()).as("the first address is the default").isTrue();
         String home = first.data().path("id").asText();
-        Reply second = auth.http.post("/api/users/address", ann.accessToken(), address("Work", null));
+        Reply second = AUTH.http().post("/api/users/address", ann.accessToken(), address("Work", null));
         assertThat(second.data().path("isDefault").asBoolean()).isFalse();
         String work = second.data().path("id").asText();
-        Reply third = auth.http.post("/api/users/address", ann.accessToken(), address("Cottage", true));
+        Reply third = AUTH.http().post("/api/users/address", ann.accessToken(), address("Cottage", true));
         assertThat(third.data().path("isDefault").asBoolean()).isTrue();
         assertThat(defaults(ann)).containsExactly(third.data().path("id").asText());
 
-        Reply switched = auth.http.put("/api/users/address/" + work, ann.accessToken(), address("Work 2", true));
+        Reply switched = AUTH.http().put("/api/users/address/" + work, ann.accessToken(), address("Work 2", true));
         assertThat(switched.status()).as(switched.toString()).isEqualTo(200);
         assertThat(switched.data().path("fullName").asText()).isEqualTo("Work 2");
         assertThat(defaults(ann)).containsExactly(work);
-        Reply list = auth.http.get("/api/users/addresses", ann.accessToken());
+        Reply list = AUTH.http().get("/api/users/addresses", ann.accessToken());
         assertThat(list.data()).hasSize(3);
         assertThat(list.data().path(0).path("id").asText()).as("default first").isEqualTo(work);
 
         // concurrent switches still leave exactly one default
         List<String> ids = List.of(home, work, third.data().path("id").asText());
-        ids.parallelStream().forEach(id -> auth.http.put("/api/users/address/" + id, ann.accessToken(), address("Again", true)));
+        ids.parallelStream().forEach(id -> AUTH.http().put("/api/users/address/" + id, ann.accessToken(), address("Again", true)));
         assertThat(defaults(ann)).hasSize(1);
 
         // Bob cannot see, change or delete Ann's address, and his attempt changes nothing
-        assertThat(auth.http.get("/api/users/addresses", bob.accessToken()).data()).isEmpty();
-        Reply steal = auth.http.put("/api/users/address/" + home, bob.accessToken(), address("Mine now", true));
+        assertThat(AUTH.http().get("/api/users/addresses", bob.accessToken()).data()).isEmpty();
+        Reply steal = AUTH.http().put("/api/users/address/" + home, bob.accessToken(), address("Mine now", true));
         assertThat(steal.status()).isEqualTo(404);
-        assertThat(auth.http.delete("/api/users/address/" + home, bob.accessToken()).status()).isEqualTo(404);
-        assertThat(auth.http.put("/api/users/address/" + UUID.randomUUID(), ann.accessToken(), address("X", null)).status()).isEqualTo(404);
-        assertThat(auth.http.get("/api/users/addresses", ann.accessToken()).data()).hasSize(3);
+        assertThat(AUTH.http().delete("/api/users/address/" + home, bob.accessToken()).status()).isEqualTo(404);
+        assertThat(AUTH.http().put("/api/users/address/" + UUID.randomUUID(), ann.accessToken(), address("X", null)).status()).isEqualTo(404);
+        assertThat(AUTH.http().get("/api/users/addresses", ann.accessToken()).data()).hasSize(3);
         assertThat(count("SELECT count(*) FROM addresses WHERE full_name = 'Mine now'")).isZero();
 
-        assertThat(auth.http.delete("/api/users/address/" + home, ann.accessToken()).status()).isEqualTo(200);
-        assertThat(auth.http.delete("/api/users/address/" + home, ann.accessToken()).status()).isEqualTo(404);
-        assertThat(auth.http.get("/api/users/address/" + home, ann.accessToken()).status()).isEqualTo(404);
+        assertThat(AUTH.http().delete("/api/users/address/" + home, ann.accessToken()).status()).isEqualTo(200);
+        assertThat(AUTH.http().delete("/api/users/address/" + home, ann.accessToken()).status()).isEqualTo(404);
+        assertThat(AUTH.http().get("/api/users/address/" + home, ann.accessToken()).status()).isEqualTo(404);
     }
 
     @Test
     void registrationPublishesUserRegistered() throws Exception {
-        ServiceContext ctx = auth.ctx;
+        ServiceContext ctx = AUTH.context();
         JetStreamSubscription sub = ctx.bus().jetStream().subscribe(ctx.bus().subjectFor("storefront.user.registered"));
         try {
-            var s = auth.newCustomer("event");
+            var s = Accounts.newCustomer(AUTH.http(), "event");
             CloudEvent found = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             while (found == null && System.nanoTime() < deadline) {
@@ -340,8 +332,8 @@ class AuthFlowTest {
 
     @Test
     void openApiDocumentMatchesTheRoutes() {
-        OpenApiContract.assertMatches(auth.module);
-        assertThat(auth.http.get("/openapi/auth", null).status()).isEqualTo(200);
+        OpenApiContract.assertMatches(AUTH.module());
+        assertThat(AUTH.http().get("/openapi/auth", null).status()).isEqualTo(200);
     }
 
     // ---- helpers ----
@@ -359,20 +351,20 @@ class AuthFlowTest {
         return a;
     }
 
-    private static List<String> defaults(AuthTestServer.Session s) {
-        return auth.http.get("/api/users/addresses", s.accessToken()).data().findParents("isDefault").stream()
+    private static List<String> defaults(Accounts.Session s) {
+        return AUTH.http().get("/api/users/addresses", s.accessToken()).data().findParents("isDefault").stream()
                 .filter(a -> a.path("isDefault").asBoolean()).map(a -> a.path("id").asText()).toList();
     }
 
     private static String serviceToken(String client) {
-        Reply r = auth.http.post("/internal/auth/token", null, Map.of("clientId", client, "clientSecret", "dev-secret-" + client));
+        Reply r = AUTH.http().post("/internal/auth/token", null, Map.of("clientId", client, "clientSecret", "dev-secret-" + client));
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         assertThat(r.data().path("expiresIn").asLong()).isEqualTo(300);
         return r.data().path("accessToken").asText();
     }
 
     private static long count(String sql) {
-        try (Connection c = auth.env.jdbc("auth"); var st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = AUTH.env().jdbc("auth"); var st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         } catch (java.sql.SQLException e) {
@@ -381,7 +373,7 @@ class AuthFlowTest {
     }
 
     private static RSAKey realKey() throws Exception {
-        try (Connection c = auth.env.jdbc("auth"); var st = c.createStatement();
+        try (Connection c = AUTH.env().jdbc("auth"); var st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT private_key FROM signing_keys")) {
             rs.next();
             return SigningKeys.fromPem(rs.getString(1));

@@ -3,30 +3,27 @@ package dev.storefront.auth;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.storefront.common.testing.Accounts;
+import dev.storefront.common.testing.ServiceFixture;
 import dev.storefront.common.testing.TestHttp.Reply;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Brute force is slowed down: per email on login, per IP on register (default login limit, small register limit). */
 class LoginThrottleTest {
-    private static AuthTestServer auth;
-    private static AuthTestServer.Session victim;
-    private static AuthTestServer.Session bystander;
+    @RegisterExtension
+    static final ServiceFixture<AuthModule> AUTH = AuthFixture.with(Map.of("storefront.auth.rate.register-per-ip", "4",
+            "storefront.auth.client-ip-header", "X-Forwarded-For"));
+    private static Accounts.Session victim;
+    private static Accounts.Session bystander;
 
     @BeforeAll
     static void start() {
-        auth = new AuthTestServer(Map.of("storefront.auth.rate.register-per-ip", "4",
-                "storefront.auth.client-ip-header", "X-Forwarded-For"));
-        victim = auth.newCustomer("victim"); // two of the four registrations this IP may make
-        bystander = auth.newCustomer("bystander");
-    }
-
-    @AfterAll
-    static void stop() {
-        auth.close();
+        victim = Accounts.newCustomer(AUTH.http(), "victim"); // two of the four registrations this IP may make
+        bystander = Accounts.newCustomer(AUTH.http(), "bystander");
     }
 
     @Test
@@ -53,7 +50,7 @@ class LoginThrottleTest {
         int created = 0;
         Reply last = null;
         for (int i = 0; i < 6 && (last == null || last.status() != 429); i++) {
-            last = auth.http.post("/api/auth/register", null, AuthTestServer.registration("Bulk", "bulk-" + UUID.randomUUID() + "@example.com", "password1"));
+            last = AUTH.http().post("/api/auth/register", null, Accounts.registration("Bulk", "bulk-" + UUID.randomUUID() + "@example.com", "password1"));
             if (last.status() == 201) {
                 created++;
             }
@@ -63,13 +60,13 @@ class LoginThrottleTest {
         assertThat(created).isLessThanOrEqualTo(2);
 
         // behind the ingress: the client is the last hop the proxy appended, not what the client claims
-        Reply otherClient = auth.http.send("POST", "/api/auth/register", null,
-                AuthTestServer.registration("Behind", "behind-" + UUID.randomUUID() + "@example.com", "password1"),
+        Reply otherClient = AUTH.http().send("POST", "/api/auth/register", null,
+                Accounts.registration("Behind", "behind-" + UUID.randomUUID() + "@example.com", "password1"),
                 Map.of("X-Forwarded-For", "127.0.0.1, 203.0.113.5"));
         assertThat(otherClient.status()).as(otherClient.toString()).isEqualTo(201);
     }
 
     private static Reply login(String email, String password) {
-        return auth.http.post("/api/auth/login", null, Map.of("email", email, "password", password));
+        return AUTH.http().post("/api/auth/login", null, Map.of("email", email, "password", password));
     }
 }

@@ -2,7 +2,6 @@ package dev.storefront.cart;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,66 +9,76 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.storefront.common.ServiceContext;
-import dev.storefront.common.ServiceServer;
 import dev.storefront.common.events.CloudEvent;
-import dev.storefront.common.security.Role;
 import dev.storefront.common.testing.OpenApiContract;
-import dev.storefront.common.testing.TestEnv;
+import dev.storefront.common.testing.FakeNeighbour;
+import dev.storefront.common.testing.ServiceFixture;
 import dev.storefront.common.testing.TestHttp;
 import dev.storefront.common.testing.TestHttp.Reply;
+import dev.storefront.common.web.ApiException;
 import dev.storefront.common.web.Json;
-import io.helidon.webserver.WebServer;
+import dev.storefront.common.web.Params;
 import io.nats.client.impl.NatsMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The cart against real PostgreSQL and NATS, with catalog and inventory faked. */
 class CartTest {
-    private static final TestEnv ENV = new TestEnv();
-    private static FakeNeighbours neighbours;
-    private static ServiceContext ctx;
-    private static CartModule module;
-    private static WebServer server;
-    private static TestHttp http;
+    /** What catalog knows and inventory has, served as their contracts describe. */
+    private static final Map<UUID, Map<String, Object>> PRODUCTS = new ConcurrentHashMap<>();
+    private static final Map<UUID, Integer> STOCK = new ConcurrentHashMap<>();
+    private static final FakeNeighbour NEIGHBOURS = new FakeNeighbour()
+            .on("GET", "/internal/catalog/products", call -> {
+                List<Object> found = new ArrayList<>();
+                for (String id : call.query("ids").split(",")) {
+                    Params.parseId(id).map(PRODUCTS::get).ifPresent(found::add);
+                }
+                return found;
+            })
+            .on("GET", "/api/inventory/{id}", call -> {
+                UUID id = UUID.fromString(call.param("id"));
+                Integer quantity = STOCK.get(id);
+                if (quantity == null) {
+                    throw ApiException.notFound("Stock");
+                }
+                return Map.of("productId", id, "quantity", quantity, "isLowStock", quantity < 5, "inStock", quantity > 0);
+            });
 
-    @BeforeAll
-    static void start() {
-        neighbours = new FakeNeighbours();
-        ENV.set("storefront.services.catalog.url", neighbours.url())
-                .set("storefront.services.inventory.url", neighbours.url());
-        ctx = ENV.context("cart");
-        module = CartModule.create(ctx);
-        server = ServiceServer.start(ENV.config("cart"), 0, List.of(module));
-        http = new TestHttp(server.port());
-    }
+    @RegisterExtension
+    static final ServiceFixture<CartModule> CART = ServiceFixture.of("cart", CartModule::create)
+            .neighbour(NEIGHBOURS, "catalog", "inventory");
+    private static final TestHttp http = CART.http();
 
-    @AfterAll
-    static void stop() {
-        server.stop();
-        module.close();
-        neighbours.close();
-        ENV.close();
-    }
 
     private static String shopper(UUID id) {
-        return ENV.keys().accessToken(id, Role.CUSTOMER);
+        return CART.shopper(id);
     }
 
-    private static long rows(String sql) throws Exception {
-        try (Connection c = ENV.jdbc("cart"); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    private static long rows(String sql) {
+        return CART.count(sql);
+    }
+
+    /** A product catalog knows, with {@code available} units in inventory. */
+    private static UUID product(String name, String price, int available) {
+        UUID id = UUID.randomUUID();
+        PRODUCTS.put(id, product(id, name, price, Instant.now()));
+        STOCK.put(id, available);
+        return id;
+    }
+
+    private static Map<String, Object> product(UUID id, String name, String price, Instant updatedAt) {
+        return Map.of("id", id, "name", name, "description", "A " + name, "price", new BigDecimal(price), "currency", "USD",
+                "categoryId", UUID.randomUUID(), "images", List.of(), "attributes", Map.of(),
+                "createdAt", updatedAt, "updatedAt", updatedAt);
     }
 
     private static JsonNode line(Reply cart, UUID productId) {
@@ -84,7 +93,7 @@ class CartTest {
     @Test
     void fiftyConcurrentAddsOfOneMakeFifty() throws Exception {
         UUID user = UUID.randomUUID();
-        UUID product = neighbours.product("Mug", "7.50", 1000);
+        UUID product = product("Mug", "7.50", 1000);
         String token = shopper(user);
         List<Callable<Integer>> adds = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
@@ -104,7 +113,7 @@ class CartTest {
     @Test
     void priceAndNameAlwaysComeFromCatalog() throws Exception {
         UUID user = UUID.randomUUID();
-        UUID product = neighbours.product("Lamp", "19.99", 10);
+        UUID product = product("Lamp", "19.99", 10);
         String token = shopper(user);
 
         Reply withPrice = http.post("/api/cart/add", token, Map.of("productId", product, "quantity", 1, "price", 0.01));
@@ -127,7 +136,7 @@ class CartTest {
     void badRequestsAreClear4xxAndWriteNothing() throws Exception {
         UUID user = UUID.randomUUID();
         String token = shopper(user);
-        UUID product = neighbours.product("Chair", "45.00", 5);
+        UUID product = product("Chair", "45.00", 5);
         String where = "SELECT count(*) FROM cart_items i JOIN carts c ON c.id = i.cart_id WHERE c.user_id = '" + user + "'";
 
         Reply unknown = http.post("/api/cart/add", token, Map.of("productId", UUID.randomUUID(), "quantity", 1));
@@ -159,13 +168,13 @@ class CartTest {
         assertThat(http.put("/api/cart/items/" + product, token, Map.of("quantity", 6)).status()).isEqualTo(409);
         assertThat(http.put("/api/cart/items/" + product, token, Map.of("quantity", 0)).status()).isEqualTo(400);
         // a line the cart does not have is not found, whatever the stock says
-        UUID notInCart = neighbours.product("Ruler", "1.00", 1);
+        UUID notInCart = product("Ruler", "1.00", 1);
         assertThat(http.put("/api/cart/items/" + notInCart, token, Map.of("quantity", 5)).status()).isEqualTo(404);
         assertThat(http.put("/api/cart/items/" + notInCart, token, Map.of("quantity", 1)).status()).isEqualTo(404);
         assertThat(line(http.get("/api/cart", token), product).path("quantity").asInt()).isEqualTo(4);
 
         // a line never passes 99 units, however much is in stock
-        UUID plenty = neighbours.product("Pencil", "0.10", 10_000);
+        UUID plenty = product("Pencil", "0.10", 10_000);
         assertThat(http.post("/api/cart/add", token, Map.of("productId", plenty, "quantity", 60)).status()).isEqualTo(200);
         Reply over99 = http.post("/api/cart/add", token, Map.of("productId", plenty, "quantity", 40));
         assertThat(over99.status()).isEqualTo(409);
@@ -180,7 +189,7 @@ class CartTest {
     void nobodyTouchesAnotherUsersCart() throws Exception {
         UUID alice = UUID.randomUUID();
         UUID bob = UUID.randomUUID();
-        UUID product = neighbours.product("Book", "12.00", 50);
+        UUID product = product("Book", "12.00", 50);
         assertThat(http.post("/api/cart/add", shopper(alice), Map.of("productId", product, "quantity", 2)).status()).isEqualTo(200);
 
         assertThat(http.get("/api/cart", shopper(bob)).data().path("items")).isEmpty();
@@ -192,7 +201,7 @@ class CartTest {
         assertThat(http.get("/internal/cart/" + alice, shopper(alice)).status()).isEqualTo(403);
         assertThat(http.delete("/internal/cart/" + alice, shopper(alice)).status()).isEqualTo(403);
         assertThat(http.get("/internal/cart/" + alice, null).status()).isEqualTo(401);
-        String service = ENV.keys().serviceToken("checkout");
+        String service = CART.service("checkout");
         assertThat(http.get("/api/cart", service).status()).isEqualTo(401);
         Reply internal = http.get("/internal/cart/" + alice, service);
         assertThat(internal.status()).isEqualTo(200);
@@ -208,8 +217,8 @@ class CartTest {
     void lineUpdatesAndRemovals() {
         UUID user = UUID.randomUUID();
         String token = shopper(user);
-        UUID a = neighbours.product("Plate", "3.25", 20);
-        UUID b = neighbours.product("Bowl", "4.10", 20);
+        UUID a = product("Plate", "3.25", 20);
+        UUID b = product("Bowl", "4.10", 20);
         http.post("/api/cart/add", token, Map.of("productId", a, "quantity", 1));
         http.post("/api/cart/add", token, Map.of("productId", b, "quantity", 2));
         Reply set = http.put("/api/cart/items/" + a, token, Map.of("quantity", 4));
@@ -229,14 +238,14 @@ class CartTest {
     void productEventsRepriceAndFlagLinesUntilTheShopperLooks() throws Exception {
         UUID user = UUID.randomUUID();
         String token = shopper(user);
-        UUID product = neighbours.product("Kettle", "30.00", 10);
-        UUID doomed = neighbours.product("Toaster", "25.00", 10);
+        UUID product = product("Kettle", "30.00", 10);
+        UUID doomed = product("Toaster", "25.00", 10);
         http.post("/api/cart/add", token, Map.of("productId", product, "quantity", 2));
         http.post("/api/cart/add", token, Map.of("productId", doomed, "quantity", 1));
 
-        publish("storefront.product.updated", FakeNeighbours.product(product, "Kettle II", "27.50", Instant.now().plusSeconds(1)));
+        publish("storefront.product.updated", product(product, "Kettle II", "27.50", Instant.now().plusSeconds(1)));
         // an older update arriving late changes nothing
-        publish("storefront.product.updated", FakeNeighbours.product(product, "Kettle 0", "99.00", Instant.now().minusSeconds(3600)));
+        publish("storefront.product.updated", product(product, "Kettle 0", "99.00", Instant.now().minusSeconds(3600)));
         publish("storefront.product.deleted", Map.of("id", doomed));
 
         await().atMost(Duration.ofSeconds(15)).until(() ->
@@ -259,12 +268,12 @@ class CartTest {
 
     private static void publish(String type, Object data) throws Exception {
         CloudEvent event = CloudEvent.of("catalog", type, data);
-        ctx.bus().jetStream().publish(NatsMessage.builder().subject(ctx.bus().subjectFor(type))
+        CART.context().bus().jetStream().publish(NatsMessage.builder().subject(CART.context().bus().subjectFor(type))
                 .data(Json.write(event).getBytes(StandardCharsets.UTF_8)).build());
     }
 
     @Test
     void openApiDocumentMatchesTheRoutes() {
-        OpenApiContract.assertMatches(module);
+        OpenApiContract.assertMatches(CART.module());
     }
 }

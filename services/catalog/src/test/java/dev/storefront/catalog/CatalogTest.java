@@ -10,57 +10,42 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.storefront.common.ServiceServer;
 import dev.storefront.common.events.CloudEvent;
 import dev.storefront.common.security.Role;
 import dev.storefront.common.testing.OpenApiContract;
-import dev.storefront.common.testing.TestEnv;
+import dev.storefront.common.testing.ServiceFixture;
 import dev.storefront.common.testing.TestHttp;
 import dev.storefront.common.web.Json;
-import io.helidon.webserver.WebServer;
 import io.nats.client.Dispatcher;
 import io.nats.client.impl.NatsMessage;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The catalog's routes against real PostgreSQL and NATS. */
 class CatalogTest {
-    private static final TestEnv ENV = new TestEnv();
+    @RegisterExtension
+    static final ServiceFixture<CatalogModule> CATALOG = ServiceFixture.of("catalog", CatalogModule::create);
     private static final UUID ADMIN = UUID.randomUUID();
     private static final UUID VENDOR = UUID.randomUUID();
     private static final UUID OTHER_VENDOR = UUID.randomUUID();
     private static final UUID CUSTOMER = UUID.randomUUID();
     private static final List<CloudEvent> EVENTS = new CopyOnWriteArrayList<>();
-    private static CatalogModule module;
-    private static WebServer server;
-    private static TestHttp http;
+    private static final TestHttp http = CATALOG.http();
     private static Dispatcher listener;
 
     @BeforeAll
     static void start() {
-        module = CatalogModule.create(ENV.context("catalog"));
-        synchronized (ServiceServer.class) { // Helidon's metrics set-up is not safe for servers starting in parallel
-            server = ServiceServer.start(ENV.config("catalog"), 0, List.of(module));
-        }
-        http = new TestHttp(server.port());
-        listener = module.context().bus().connection().createDispatcher(msg ->
+        listener = CATALOG.module().context().bus().connection().createDispatcher(msg ->
                 EVENTS.add(Json.read(new String(msg.getData(), StandardCharsets.UTF_8), CloudEvent.class)));
-        listener.subscribe(module.context().bus().subjectFor("storefront.product") + ".*");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
-        module.close();
-        ENV.close();
+        listener.subscribe(CATALOG.module().context().bus().subjectFor("storefront.product") + ".*");
     }
 
     private static String token(UUID user, Role role) {
-        return ENV.keys().accessToken(user, role);
+        return CATALOG.token(user, role);
     }
 
     private static String admin() {
@@ -146,7 +131,7 @@ class CatalogTest {
                 .containsExactly("Trail Running Shoes " + s, "Garden Hose " + s);
         assertThat(names(http.get("/api/products?category=search-" + s + "&q=running&sort=price_asc", null)))
                 .containsExactly("Garden Hose " + s, "Trail Running Shoes " + s);
-        assertThat(module.repository().typoTolerant()).isTrue();
+        assertThat(CATALOG.module().repository().typoTolerant()).isTrue();
         assertThat(names(http.get("/api/products?category=search-" + s + "&q=hedphones", null)))
                 .containsExactly("Wireless Headphones " + s);
         // a typo under a price filter is still forgiven; a known word the filter rules out stays empty
@@ -238,15 +223,15 @@ class CatalogTest {
         assertThat(http.send("GET", page, null, null, Map.of("If-None-Match", pageTag)).status()).isEqualTo(200);
 
         // another replica changed the row: its product event alone drops this replica's cached answers
-        long hits = module.cache().hits();
+        long hits = CATALOG.module().cache().hits();
         http.get(page, null);
-        assertThat(module.cache().hits()).isEqualTo(hits + 1);
-        try (Connection c = ENV.jdbc("catalog"); var st = c.createStatement()) {
+        assertThat(CATALOG.module().cache().hits()).isEqualTo(hits + 1);
+        try (Connection c = CATALOG.jdbc(); var st = c.createStatement()) {
             st.executeUpdate("UPDATE products SET name = 'Renamed " + s + "', version = version + 1 WHERE id = '" + p.path("id").asText() + "'");
         }
         assertThat(http.get(page, null).data().path("name").asText()).isEqualTo("Etag Product " + s); // still cached
         CloudEvent event = CloudEvent.of("catalog", "storefront.product.updated", Map.of("id", p.path("id").asText()));
-        module.context().bus().jetStream().publish(NatsMessage.builder().subject(module.context().bus().subjectFor(event.type()))
+        CATALOG.module().context().bus().jetStream().publish(NatsMessage.builder().subject(CATALOG.module().context().bus().subjectFor(event.type()))
                 .data(Json.write(event).getBytes(StandardCharsets.UTF_8)).build());
         await().atMost(Duration.ofSeconds(5)).until(() -> http.get(page, null).data().path("name").asText().equals("Renamed " + s));
     }
@@ -270,18 +255,18 @@ class CatalogTest {
     void internalLookupTakesOnlyServiceTokens() {
         JsonNode p = product(admin(), "Internal " + suffix(), "d", "3.00", null);
         String path = "/internal/catalog/products?ids=" + p.path("id").asText() + "," + UUID.randomUUID();
-        TestHttp.Reply reply = http.get(path, ENV.keys().serviceToken("cart"));
+        TestHttp.Reply reply = http.get(path, CATALOG.service("cart"));
         assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
         assertThat(reply.data()).hasSize(1);
         assertThat(reply.data().get(0).path("price").decimalValue()).isEqualByComparingTo("3.00");
         assertThat(http.get(path, admin()).status()).isEqualTo(403);
         assertThat(http.get(path, null).status()).isEqualTo(401);
-        assertThat(http.get("/internal/catalog/products?ids=nope", ENV.keys().serviceToken("cart")).firstErrorField()).isEqualTo("ids");
-        assertThat(http.get("/api/products", ENV.keys().serviceToken("cart")).status()).isEqualTo(200); // public list needs no token
+        assertThat(http.get("/internal/catalog/products?ids=nope", CATALOG.service("cart")).firstErrorField()).isEqualTo("ids");
+        assertThat(http.get("/api/products", CATALOG.service("cart")).status()).isEqualTo(200); // public list needs no token
     }
 
     @Test
     void openApiDocumentMatchesTheRoutes() {
-        OpenApiContract.assertMatches(module);
+        OpenApiContract.assertMatches(CATALOG.module());
     }
 }

@@ -52,13 +52,13 @@ class CheckoutApiTest {
         assertThat(reply.data().path("status").asText()).isEqualTo("COMPLETED");
         UUID orderId = UUID.fromString(reply.data().path("orderId").asText());
         UUID transactionId = UUID.fromString(reply.data().path("transactionId").asText());
-        FakeNeighbours.Order order = h.fakes.orders.get(orderId);
+        Neighbours.Order order = h.fakes.orders.get(orderId);
         assertThat(order.status()).isEqualTo("CONFIRMED");
         assertThat(order.paymentTransactionId()).isEqualTo(transactionId);
         assertThat(order.total()).isEqualByComparingTo("47.48"); // catalog prices, not the cart's 0.01 snapshot
         assertThat(order.request().path("items").path(0).path("unitPrice").decimalValue()).isEqualByComparingTo("19.99");
         assertThat(order.request().path("shippingAddress").path("city").asText()).isEqualTo("London");
-        FakeNeighbours.Payment payment = h.fakes.payments.get(orderId);
+        Neighbours.Payment payment = h.fakes.payments.get(orderId);
         assertThat(payment.id()).isEqualTo(transactionId);
         assertThat(payment.amount()).isEqualByComparingTo(new BigDecimal("47.48"));
         assertThat(payment.status()).isEqualTo("COMPLETED");
@@ -252,7 +252,7 @@ class CheckoutApiTest {
 
         TestHttp.Reply reply = h.checkout(s.token(), Harness.key(), Map.of("addressId", addressId, "paymentMethod", "pm_card_visa"));
         assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
-        FakeNeighbours.Order order = h.fakes.orders.get(UUID.fromString(reply.data().path("orderId").asText()));
+        Neighbours.Order order = h.fakes.orders.get(UUID.fromString(reply.data().path("orderId").asText()));
         assertThat(order.request().path("shippingAddress").path("fullName").asText()).isEqualTo("Grace Hopper");
     }
 

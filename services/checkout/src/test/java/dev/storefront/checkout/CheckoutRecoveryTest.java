@@ -7,7 +7,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.storefront.checkout.FakeNeighbours.Fault;
 import dev.storefront.checkout.Harness.Shopper;
 import dev.storefront.common.testing.TestHttp;
 import org.junit.jupiter.api.AfterAll;
@@ -49,14 +48,14 @@ class CheckoutRecoveryTest {
     @Test
     void aChargeThatTimesOutIsRetriedAndChargedOnce() throws Exception {
         Shopper s = h.shopper("12.00", 1, 3);
-        int callsBefore = h.fakes.chargeCalls.get();
-        h.fakes.fault("payment.charge", Fault.SLOW_ONCE);
+        int callsBefore = h.fakes.server.calls("payment.charge");
+        h.fakes.server.delayOnce("payment.charge", Harness.TOO_LATE_MS);
 
         TestHttp.Reply reply = h.checkout(s.token(), Harness.key(), Harness.body("pm_card_visa"));
 
         assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
         UUID orderId = UUID.fromString(reply.data().path("orderId").asText());
-        assertThat(h.fakes.chargeCalls.get() - callsBefore).isEqualTo(2);
+        assertThat(h.fakes.server.calls("payment.charge") - callsBefore).isEqualTo(2);
         assertThat(h.fakes.providerChargesFor(orderId)).isEqualTo(1);
         assertConsistent(s, Saga.Status.COMPLETED);
     }
@@ -65,7 +64,7 @@ class CheckoutRecoveryTest {
     void aDependencyDownIs503AndRecoveryFinishesTheCheckoutLater() throws Exception {
         Shopper s = h.shopper("9.00", 2, 4);
         String key = Harness.key();
-        h.fakes.fault("inventory.reserve", Fault.DOWN);
+        h.fakes.server.down("inventory.reserve");
 
         TestHttp.Reply down = h.checkout(s.token(), key, Harness.body("pm_card_visa"));
 
@@ -88,7 +87,7 @@ class CheckoutRecoveryTest {
     @Test
     void aChargeWhoseOutcomeWasLostIsAskedForAndUndoneWhenItNeverHappened() throws Exception {
         Shopper s = h.shopper("9.00", 1, 4);
-        h.fakes.fault("payment.charge", Fault.DOWN);
+        h.fakes.server.down("payment.charge");
 
         TestHttp.Reply down = h.checkout(s.token(), Harness.key(), Harness.body("pm_card_visa"));
         assertThat(down.status()).isEqualTo(503);
@@ -116,7 +115,7 @@ class CheckoutRecoveryTest {
     void aRepeatedRequestResumesAPausedCheckoutAtOnce() throws Exception {
         Shopper s = h.shopper("4.00", 1, 4);
         String key = Harness.key();
-        h.fakes.fault("order.create", Fault.DOWN);
+        h.fakes.server.down("order.create");
         assertThat(h.checkout(s.token(), key, Harness.body("pm_card_visa")).status()).isEqualTo(503);
 
         h.fakes.heal();
@@ -228,15 +227,15 @@ class CheckoutRecoveryTest {
         Saga saga = h.sagaOf(s.userId());
         assertThat(saga.status()).as("status of " + saga).isEqualTo(expected);
         assertThat(saga.step().finished()).as("step of " + saga).isTrue();
-        List<FakeNeighbours.Order> orders = h.fakes.ordersOf(s.userId());
+        List<Neighbours.Order> orders = h.fakes.ordersOf(s.userId());
         assertThat(orders).hasSizeLessThanOrEqualTo(1);
         int[] stock = h.fakes.stockOf(s.productId());
         int quantity = h.fakes.products.containsKey(s.productId()) ? stock[0] + stock[1] + stock[2] : 0;
         if (expected == Saga.Status.COMPLETED) {
-            FakeNeighbours.Order order = orders.getFirst();
+            Neighbours.Order order = orders.getFirst();
             assertThat(order.id()).isEqualTo(saga.orderId());
             assertThat(order.status()).isEqualTo("CONFIRMED");
-            FakeNeighbours.Payment payment = h.fakes.payments.get(order.id());
+            Neighbours.Payment payment = h.fakes.payments.get(order.id());
             assertThat(payment.status()).isEqualTo("COMPLETED");
             assertThat(payment.id()).isEqualTo(saga.transactionId()).isEqualTo(order.paymentTransactionId());
             assertThat(h.fakes.reservations.get(order.id()).state()).isEqualTo("COMMITTED");
@@ -244,16 +243,16 @@ class CheckoutRecoveryTest {
             assertThat(stock[2]).isPositive();
             assertThat(h.fakes.carts).doesNotContainKey(s.userId());
         } else {
-            for (FakeNeighbours.Order order : orders) {
+            for (Neighbours.Order order : orders) {
                 assertThat(order.status()).isEqualTo("CANCELLED");
-                FakeNeighbours.Payment payment = h.fakes.payments.get(order.id());
+                Neighbours.Payment payment = h.fakes.payments.get(order.id());
                 assertThat(payment == null ? "NONE" : payment.status()).isIn("NONE", "FAILED", "REFUNDED");
             }
             assertThat(stock[1]).as("reserved").isZero();
             assertThat(stock[2]).as("sold").isZero();
         }
         assertThat(stock[0] + stock[1] + stock[2]).isEqualTo(quantity);
-        for (FakeNeighbours.Order order : orders) {
+        for (Neighbours.Order order : orders) {
             assertThat(h.fakes.providerChargesFor(order.id())).isLessThanOrEqualTo(1);
         }
     }

@@ -1,50 +1,41 @@
 package dev.storefront.checkout;
 
 import java.sql.Connection;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.storefront.common.ServiceContext;
-import dev.storefront.common.ServiceServer;
-import dev.storefront.common.security.Role;
+import dev.storefront.common.testing.ServiceFixture;
 import dev.storefront.common.testing.TestEnv;
 import dev.storefront.common.testing.TestHttp;
-import io.helidon.webserver.WebServer;
+import dev.storefront.common.testing.TestKeys;
 
-/** One checkout module on its own databases, talking to one {@link FakeNeighbours} server. */
+/** One checkout module on its own databases, talking to its {@link Neighbours}, and what its tests do with it. */
 final class Harness implements AutoCloseable {
     static final long TIMEOUT_MS = 700;
+    /** How late a slow neighbour answers: after checkout's client gave up. */
+    static final long TOO_LATE_MS = TIMEOUT_MS * 2;
 
-    final TestEnv env = new TestEnv();
-    final FakeNeighbours fakes;
+    final Neighbours fakes = new Neighbours(TestKeys.shared());
+    final ServiceFixture<CheckoutModule> checkout;
+    final TestEnv env;
     final CheckoutModule module;
-    final WebServer server;
     final TestHttp http;
 
     Harness(Map<String, String> settings) {
-        // Helidon 4.1's metrics feature registers its meters in a plain HashMap: two servers built at
-        // once in one JVM (test classes run in parallel) can fail with ConcurrentModificationException
-        synchronized (Harness.class) {
-            fakes = new FakeNeighbours(env.keys(), TIMEOUT_MS * 2);
-        }
-        for (String service : List.of("auth", "cart", "catalog", "order", "inventory", "payment")) {
-            env.set("storefront.services." + service + ".url", fakes.url());
-        }
-        env.set("storefront.http.timeout-ms", String.valueOf(TIMEOUT_MS));
-        env.set("storefront.http.max-attempts", "3");
-        env.set("storefront.checkout.recovery-interval-seconds", "3600"); // tests run recovery by hand
-        settings.forEach(env::set);
-        ServiceContext ctx = env.context("checkout");
-        module = CheckoutModule.create(ctx);
-        synchronized (Harness.class) {
-            server = ServiceServer.start(env.config("checkout"), 0, List.of(module));
-        }
-        http = new TestHttp(server.port());
+        checkout = ServiceFixture.of("checkout", CheckoutModule::create)
+                .neighbour(fakes.server, "auth", "cart", "catalog", "order", "inventory", "payment")
+                .set("storefront.http.timeout-ms", String.valueOf(TIMEOUT_MS))
+                .set("storefront.http.max-attempts", "3")
+                .set("storefront.checkout.recovery-interval-seconds", "3600") // tests run recovery by hand
+                .settings(settings)
+                .start();
+        env = checkout.env();
+        module = checkout.module();
+        http = checkout.http();
     }
 
     String token(UUID userId) {
-        return env.keys().accessToken(userId, Role.CUSTOMER);
+        return checkout.shopper(userId);
     }
 
     /** A new shopper with {@code quantity} of a new product priced {@code price} (stock {@code stock}) in the cart. */
@@ -76,7 +67,7 @@ final class Harness implements AutoCloseable {
     }
 
     Saga sagaOf(UUID userId) throws Exception {
-        try (Connection c = env.jdbc("checkout");
+        try (Connection c = checkout.jdbc();
              var st = c.prepareStatement("SELECT id FROM sagas WHERE user_id = ?")) {
             st.setObject(1, userId);
             var rs = st.executeQuery();
@@ -90,17 +81,12 @@ final class Harness implements AutoCloseable {
         sql("UPDATE sagas SET locked_until = now() - interval '1 second' WHERE step NOT IN ('COMPLETED', 'COMPENSATED')");
     }
 
-    void sql(String statement) throws Exception {
-        try (Connection c = env.jdbc("checkout"); var st = c.createStatement()) {
-            st.execute(statement);
-        }
+    void sql(String statement) {
+        checkout.sql(statement);
     }
 
     @Override
     public void close() {
-        server.stop();
-        module.close();
-        fakes.close();
-        env.close();
+        checkout.close();
     }
 }

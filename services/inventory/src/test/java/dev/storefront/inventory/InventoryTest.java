@@ -16,53 +16,35 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.storefront.common.ServiceServer;
 import dev.storefront.common.events.CloudEvent;
-import dev.storefront.common.security.Role;
 import dev.storefront.common.testing.OpenApiContract;
-import dev.storefront.common.testing.TestEnv;
+import dev.storefront.common.testing.ServiceFixture;
 import dev.storefront.common.testing.TestHttp;
 import dev.storefront.common.web.Json;
-import io.helidon.webserver.WebServer;
 import io.nats.client.Dispatcher;
 import io.nats.client.impl.NatsMessage;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Inventory against real PostgreSQL and NATS: races, idempotency, expiry, events. */
 class InventoryTest {
-    private static final TestEnv ENV = new TestEnv()
+    @RegisterExtension
+    static final ServiceFixture<InventoryModule> INVENTORY = ServiceFixture.of("inventory", InventoryModule::create)
             .set("storefront.inventory.expiry-interval-ms", "200");
     private static final List<CloudEvent> LOW_STOCK = new CopyOnWriteArrayList<>();
-    private static InventoryModule module;
-    private static WebServer server;
-    private static TestHttp http;
-    private static String service;
-    private static String admin;
+    private static final TestHttp http = INVENTORY.http();
+    private static final String service = INVENTORY.service("checkout");
+    private static final String admin = INVENTORY.admin();
 
     @BeforeAll
     static void start() {
-        module = InventoryModule.create(ENV.context("inventory"));
-        synchronized (ServiceServer.class) { // Helidon's metrics set-up is not safe for servers starting in parallel
-            server = ServiceServer.start(ENV.config("inventory"), 0, List.of(module));
-        }
-        http = new TestHttp(server.port());
-        service = ENV.keys().serviceToken("checkout");
-        admin = ENV.keys().accessToken(UUID.randomUUID(), Role.ADMIN);
-        Dispatcher d = module.context().bus().connection().createDispatcher(msg ->
+        Dispatcher d = INVENTORY.module().context().bus().connection().createDispatcher(msg ->
                 LOW_STOCK.add(Json.read(new String(msg.getData(), StandardCharsets.UTF_8), CloudEvent.class)));
-        d.subscribe(module.context().bus().subjectFor("storefront.inventory.low_stock"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
-        module.close();
-        ENV.close();
+        d.subscribe(INVENTORY.module().context().bus().subjectFor("storefront.inventory.low_stock"));
     }
 
     private static UUID stocked(int quantity, int threshold) {
@@ -252,7 +234,7 @@ class InventoryTest {
         TestHttp.Reply low = http.get("/api/inventory/status/low-stock?limit=100", admin);
         assertThat(low.status()).isEqualTo(200);
         assertThat(low.data().findValuesAsText("productId")).contains(product.toString());
-        assertThat(http.get("/api/inventory/status/low-stock", ENV.keys().accessToken(UUID.randomUUID(), Role.CUSTOMER)).status())
+        assertThat(http.get("/api/inventory/status/low-stock", INVENTORY.shopper()).status())
                 .isEqualTo(403);
     }
 
@@ -279,13 +261,13 @@ class InventoryTest {
 
     private static void publish(String type, Object data) throws Exception {
         CloudEvent event = CloudEvent.of("catalog", type, data);
-        module.context().bus().jetStream().publish(NatsMessage.builder().subject(module.context().bus().subjectFor(type))
+        INVENTORY.module().context().bus().jetStream().publish(NatsMessage.builder().subject(INVENTORY.module().context().bus().subjectFor(type))
                 .data(Json.write(event).getBytes(StandardCharsets.UTF_8)).build());
     }
 
     @Test
     void routesCheckWhoCalls() {
-        String customer = ENV.keys().accessToken(UUID.randomUUID(), Role.CUSTOMER);
+        String customer = INVENTORY.shopper();
         assertThat(http.post("/internal/inventory/reserve", admin, Map.of("orderId", UUID.randomUUID(), "items", List.of())).status())
                 .isEqualTo(403);
         assertThat(http.post("/internal/inventory/release", null, Map.of("orderId", UUID.randomUUID())).status()).isEqualTo(401);
@@ -298,6 +280,6 @@ class InventoryTest {
 
     @Test
     void openApiDocumentMatchesTheRoutes() {
-        OpenApiContract.assertMatches(module);
+        OpenApiContract.assertMatches(INVENTORY.module());
     }
 }

@@ -2,65 +2,43 @@ package dev.storefront.notify;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.storefront.common.ServiceServer;
 import dev.storefront.common.db.Database;
 import dev.storefront.common.events.CloudEvent;
-import dev.storefront.common.security.Role;
 import dev.storefront.common.testing.OpenApiContract;
-import dev.storefront.common.testing.TestEnv;
+import dev.storefront.common.testing.ServiceFixture;
 import dev.storefront.common.testing.TestHttp;
 import dev.storefront.common.testing.TestHttp.Reply;
-import io.helidon.webserver.WebServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Notify without SMTP (the local default): mail is recorded and listed, never sent. */
 class NotifyRecordedTest {
-    private static final FakeAuth AUTH = new FakeAuth();
-    private static final TestEnv ENV = new TestEnv().set("storefront.services.auth.url", AUTH.url());
-    private static NotifyModule module;
-    private static WebServer server;
-    private static TestHttp http;
-    private static String service;
+    private static final AuthUsers AUTH = new AuthUsers();
+    @RegisterExtension
+    static final ServiceFixture<NotifyModule> NOTIFY = ServiceFixture.of("notify", NotifyModule::create)
+            .neighbour(AUTH.fake, "auth");
+    private static final TestHttp http = NOTIFY.http();
+    private static final String service = NOTIFY.service("order");
 
-    @BeforeAll
-    static void start() {
-        module = NotifyModule.create(ENV.context("notify"));
-        synchronized (ServiceServer.class) { // see FakeAuth: Helidon builds servers racily
-            server = ServiceServer.start(ENV.config("notify"), 0, List.of(module));
-        }
-        http = new TestHttp(server.port());
-        service = ENV.keys().serviceToken("order");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
-        module.close();
-        AUTH.close();
-        ENV.close();
-    }
 
     @Test
     void withoutSmtpMailsAreRecordedAndListedToTheirOwnerOnly() throws Exception {
         UUID ada = AUTH.user("Ada", "ada-" + UUID.randomUUID() + "@example.test");
         UUID other = AUTH.user("Bob", "bob-" + UUID.randomUUID() + "@example.test");
-        String adaToken = ENV.keys().accessToken(ada, Role.CUSTOMER);
+        String adaToken = NOTIFY.shopper(ada);
 
-        Events.publish(module.context(), CloudEvent.of("auth", "storefront.user.registered",
+        Events.publish(NOTIFY.module().context(), CloudEvent.of("auth", "storefront.user.registered",
                 Map.of("userId", ada, "email", AUTH.email(ada), "name", "Ada", "role", "customer")));
         await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/api/notifications", adaToken).data().size() == 1);
         UUID orderId = UUID.randomUUID();
-        Events.publish(module.context(), Events.order("storefront.order.confirmed", orderId, ada, "Kettle", new BigDecimal("25.50")));
-        Events.publish(module.context(), Events.order("storefront.order.confirmed", UUID.randomUUID(), other, "Mug", new BigDecimal("5")));
+        Events.publish(NOTIFY.module().context(), Events.order("storefront.order.confirmed", orderId, ada, "Kettle", new BigDecimal("25.50")));
+        Events.publish(NOTIFY.module().context(), Events.order("storefront.order.confirmed", UUID.randomUUID(), other, "Mug", new BigDecimal("5")));
         await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/api/notifications", adaToken).data().size() == 2);
 
         Reply list = http.get("/api/notifications", adaToken);
@@ -77,7 +55,7 @@ class NotifyRecordedTest {
         assertThat(http.get("/api/notifications?limit=0", adaToken).status()).isEqualTo(400);
 
         UUID stranger = UUID.randomUUID();
-        assertThat(http.get("/api/notifications", ENV.keys().accessToken(stranger, Role.CUSTOMER)).data()).isEmpty();
+        assertThat(http.get("/api/notifications", NOTIFY.shopper(stranger)).data()).isEmpty();
         assertThat(http.get("/api/notifications", null).status()).isEqualTo(401);
         assertThat(http.get("/api/notifications", service).status()).isEqualTo(401);
     }
@@ -91,7 +69,7 @@ class NotifyRecordedTest {
         assertThat(sent.data().path("status").asText()).isEqualTo("RECORDED");
         assertThat(sent.data().path("subject").asText()).doesNotContain("\n").doesNotContain("\r");
         assertThat(sent.data().path("body").asText()).contains("<b>hi</b>");
-        String html = Database.one(module.context().db().execute(), "SELECT body_html FROM notifications WHERE id = ?",
+        String html = Database.one(NOTIFY.module().context().db().execute(), "SELECT body_html FROM notifications WHERE id = ?",
                 r -> r.column(1).get(String.class), UUID.fromString(sent.data().path("id").asText())).orElseThrow();
         assertThat(html).contains("&lt;b&gt;hi&lt;/b&gt;");
 
@@ -112,12 +90,12 @@ class NotifyRecordedTest {
     @Test
     void internalNotifyTakesOnlyServiceTokens() {
         Map<String, Object> body = Map.of("email", "x@example.test", "template", "welcome");
-        assertThat(http.post("/internal/notify", ENV.keys().accessToken(UUID.randomUUID(), Role.ADMIN), body).status()).isEqualTo(403);
+        assertThat(http.post("/internal/notify", NOTIFY.admin(), body).status()).isEqualTo(403);
         assertThat(http.post("/internal/notify", null, body).status()).isEqualTo(401);
     }
 
     @Test
     void openApiDocumentMatchesTheRoutes() {
-        OpenApiContract.assertMatches(module);
+        OpenApiContract.assertMatches(NOTIFY.module());
     }
 }

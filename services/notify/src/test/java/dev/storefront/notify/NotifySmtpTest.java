@@ -10,28 +10,27 @@ import java.util.UUID;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import dev.storefront.common.ServiceServer;
 import dev.storefront.common.db.Database;
 import dev.storefront.common.events.CloudEvent;
-import dev.storefront.common.security.Role;
-import dev.storefront.common.testing.TestEnv;
+import dev.storefront.common.testing.ServiceFixture;
 import dev.storefront.common.testing.TestHttp;
-import io.helidon.webserver.WebServer;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Notify with a real SMTP server (GreenMail), real PostgreSQL and NATS, and a fake auth. */
 class NotifySmtpTest {
-    private static final FakeAuth AUTH = new FakeAuth();
+    private static final AuthUsers AUTH = new AuthUsers();
     private static final int SMTP_PORT = freePort();
-    private static final TestEnv ENV = new TestEnv()
-            .set("storefront.services.auth.url", AUTH.url())
+    private static GreenMail smtp = smtp(); // up before notify starts
+    @RegisterExtension
+    static final ServiceFixture<NotifyModule> NOTIFY = ServiceFixture.of("notify", NotifyModule::create)
+            .neighbour(AUTH.fake, "auth")
             .set("storefront.mail.host", "127.0.0.1")
             .set("storefront.mail.port", String.valueOf(SMTP_PORT))
             .set("storefront.mail.from", "Storefront <shop@storefront.test>")
@@ -39,29 +38,18 @@ class NotifySmtpTest {
             .set("storefront.mail.retry.base-ms", "200")
             .set("storefront.mail.retry.max-ms", "800")
             .set("storefront.mail.retry.poll-ms", "100");
-    private static GreenMail smtp;
-    private static NotifyModule module;
-    private static WebServer server;
-    private static TestHttp http;
+    private static final TestHttp http = NOTIFY.http();
 
-    @BeforeAll
-    static void start() {
-        smtp = new GreenMail(new ServerSetup(SMTP_PORT, "127.0.0.1", "smtp"));
-        smtp.start();
-        module = NotifyModule.create(ENV.context("notify"));
-        synchronized (ServiceServer.class) { // see FakeAuth: Helidon builds servers racily
-            server = ServiceServer.start(ENV.config("notify"), 0, List.of(module));
-        }
-        http = new TestHttp(server.port());
-    }
 
     @AfterAll
     static void stop() {
-        server.stop();
-        module.close();
         smtp.stop();
-        AUTH.close();
-        ENV.close();
+    }
+
+    private static GreenMail smtp() {
+        GreenMail mail = new GreenMail(new ServerSetup(SMTP_PORT, "127.0.0.1", "smtp"));
+        mail.start();
+        return mail;
     }
 
     private static int freePort() {
@@ -83,7 +71,7 @@ class NotifySmtpTest {
     }
 
     private static String status(UUID userId) {
-        return Database.one(module.context().db().execute(), "SELECT status FROM notifications WHERE user_id = ?",
+        return Database.one(NOTIFY.module().context().db().execute(), "SELECT status FROM notifications WHERE user_id = ?",
                 r -> r.column(1).get(String.class), userId).orElse("none");
     }
 
@@ -93,8 +81,8 @@ class NotifySmtpTest {
         String email = AUTH.email(userId);
         UUID orderId = UUID.randomUUID();
         CloudEvent confirmed = Events.order("storefront.order.confirmed", orderId, userId, "Widget <script>", new BigDecimal("39.9"));
-        Events.publish(module.context(), confirmed);
-        Events.publish(module.context(), confirmed);
+        Events.publish(NOTIFY.module().context(), confirmed);
+        Events.publish(NOTIFY.module().context(), confirmed);
 
         await().atMost(Duration.ofSeconds(15)).until(() -> mailsTo(email).size() == 1);
         Thread.sleep(1_000);
@@ -111,7 +99,7 @@ class NotifySmtpTest {
                 .contains("Ada &lt;Lovelace&gt;").doesNotContain("<script>");
 
         await().atMost(Duration.ofSeconds(5)).until(() -> status(userId).equals("SENT"));
-        TestHttp.Reply list = http.get("/api/notifications", ENV.keys().accessToken(userId, Role.CUSTOMER));
+        TestHttp.Reply list = http.get("/api/notifications", NOTIFY.shopper(userId));
         assertThat(list.data()).hasSize(1);
         assertThat(list.data().get(0).path("status").asText()).isEqualTo("SENT");
         assertThat(list.data().get(0).path("template").asText()).isEqualTo("order-confirmed");
@@ -123,13 +111,12 @@ class NotifySmtpTest {
         UUID userId = AUTH.user("Grace", "grace-" + UUID.randomUUID() + "@example.test");
         smtp.stop();
         try {
-            Events.publish(module.context(), Events.order("storefront.order.shipped", UUID.randomUUID(), userId, "Lamp", new BigDecimal("12.00")));
-            await().atMost(Duration.ofSeconds(15)).until(() -> Database.one(module.context().db().execute(),
+            Events.publish(NOTIFY.module().context(), Events.order("storefront.order.shipped", UUID.randomUUID(), userId, "Lamp", new BigDecimal("12.00")));
+            await().atMost(Duration.ofSeconds(15)).until(() -> Database.one(NOTIFY.module().context().db().execute(),
                     "SELECT attempts FROM notifications WHERE user_id = ? AND status = 'PENDING' AND last_error IS NOT NULL",
                     r -> r.column(1).get(Integer.class), userId).orElse(0) >= 2);
         } finally {
-            smtp = new GreenMail(new ServerSetup(SMTP_PORT, "127.0.0.1", "smtp"));
-            smtp.start();
+            smtp = smtp();
         }
         await().atMost(Duration.ofSeconds(15)).until(() -> mailsTo(AUTH.email(userId)).size() == 1);
         await().atMost(Duration.ofSeconds(5)).until(() -> status(userId).equals("SENT"));
@@ -145,7 +132,7 @@ class NotifySmtpTest {
         CloudEvent low = CloudEvent.of("inventory", "storefront.inventory.low_stock",
                 Map.of("productId", productId, "available", 2, "lowStockThreshold", 5));
         try {
-            Events.publish(module.context(), low);
+            Events.publish(NOTIFY.module().context(), low);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

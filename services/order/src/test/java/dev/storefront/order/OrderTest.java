@@ -16,53 +16,30 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.storefront.common.ServiceContext;
-import dev.storefront.common.ServiceServer;
-import dev.storefront.common.security.Role;
 import dev.storefront.common.testing.OpenApiContract;
-import dev.storefront.common.testing.TestEnv;
+import dev.storefront.common.testing.ServiceFixture;
 import dev.storefront.common.testing.TestHttp;
 import dev.storefront.common.testing.TestHttp.Reply;
 import dev.storefront.common.web.Json;
-import io.helidon.webserver.WebServer;
 import io.nats.client.api.MessageInfo;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Orders against real PostgreSQL and NATS. */
 class OrderTest {
-    private static final TestEnv ENV = new TestEnv();
+    @RegisterExtension
+    static final ServiceFixture<OrderModule> ORDER = ServiceFixture.of("order", OrderModule::create);
     private static final List<String> STATUSES = List.of("PENDING", "CONFIRMED", "SHIPPED", "DELIVERED", "CANCELLED");
-    private static ServiceContext ctx;
-    private static OrderModule module;
-    private static WebServer server;
-    private static TestHttp http;
-    private static String service;
-    private static String admin;
+    private static final TestHttp http = ORDER.http();
+    private static final String service = ORDER.service("checkout");
+    private static final String admin = ORDER.admin();
 
-    @BeforeAll
-    static void start() {
-        ctx = ENV.context("order");
-        module = OrderModule.create(ctx);
-        server = ServiceServer.start(ENV.config("order"), 0, List.of(module));
-        http = new TestHttp(server.port());
-        service = ENV.keys().serviceToken("checkout");
-        admin = ENV.keys().accessToken(UUID.randomUUID(), Role.ADMIN);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
-        module.close();
-        ENV.close();
-    }
 
     private static String shopper(UUID id) {
-        return ENV.keys().accessToken(id, Role.CUSTOMER);
+        return ORDER.shopper(id);
     }
 
     private static Map<String, Object> address() {
@@ -120,7 +97,7 @@ class OrderTest {
     }
 
     private static long rows(String sql) throws Exception {
-        try (Connection c = ENV.jdbc("order"); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+        try (Connection c = ORDER.jdbc(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -197,8 +174,8 @@ class OrderTest {
 
     private static JsonNode lastEvent(String type) {
         try {
-            MessageInfo info = ctx.bus().connection().jetStreamManagement()
-                    .getLastMessage(ctx.bus().stream(), ctx.bus().subjectFor(type));
+            MessageInfo info = ORDER.context().bus().connection().jetStreamManagement()
+                    .getLastMessage(ORDER.context().bus().stream(), ORDER.context().bus().subjectFor(type));
             return Json.mapper().readTree(new String(info.getData(), StandardCharsets.UTF_8));
         } catch (Exception e) {
             return null;
@@ -279,7 +256,7 @@ class OrderTest {
         String jan2 = orderIn("CANCELLED", user);
         String jan2late = orderIn("SHIPPED", user);
         String jan3 = orderIn("SHIPPED", user);
-        try (Connection c = ENV.jdbc("order"); var st = c.createStatement()) {
+        try (Connection c = ORDER.jdbc(); var st = c.createStatement()) {
             st.execute("UPDATE orders SET created_at = '2020-01-01T10:00:00Z' WHERE id = '" + jan1 + "'");
             st.execute("UPDATE orders SET created_at = '2020-01-02T09:00:00Z' WHERE id = '" + jan2 + "'");
             st.execute("UPDATE orders SET created_at = '2020-01-02T23:30:00Z' WHERE id = '" + jan2late + "'");
@@ -386,6 +363,6 @@ class OrderTest {
 
     @Test
     void openApiDocumentMatchesTheRoutes() {
-        OpenApiContract.assertMatches(module);
+        OpenApiContract.assertMatches(ORDER.module());
     }
 }

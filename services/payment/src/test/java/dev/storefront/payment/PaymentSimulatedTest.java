@@ -1,7 +1,6 @@
 package dev.storefront.payment;
 
 import java.math.BigDecimal;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,20 +15,16 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import dev.storefront.common.ServiceServer;
 import dev.storefront.common.db.Database;
 import dev.storefront.common.events.CloudEvent;
-import dev.storefront.common.security.Role;
 import dev.storefront.common.testing.OpenApiContract;
-import dev.storefront.common.testing.TestEnv;
+import dev.storefront.common.testing.ServiceFixture;
 import dev.storefront.common.testing.TestHttp;
 import dev.storefront.common.testing.TestHttp.Reply;
 import dev.storefront.common.web.Json;
-import io.helidon.webserver.WebServer;
 import io.nats.client.impl.NatsMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,32 +32,15 @@ import static org.awaitility.Awaitility.await;
 
 /** Payment with the simulated provider, against real PostgreSQL and NATS. */
 class PaymentSimulatedTest {
-    private static final TestEnv ENV = new TestEnv()
+    @RegisterExtension
+    static final ServiceFixture<PaymentModule> PAYMENT = ServiceFixture.of("payment", PaymentModule::create)
             .set("storefront.payment.simulated.timeout-delay-ms", "1500");
-    private static PaymentModule module;
-    private static WebServer server;
-    private static TestHttp http;
-    private static String service;
+    private static final TestHttp http = PAYMENT.http();
+    private static final String service = PAYMENT.service("checkout");
 
-    @BeforeAll
-    static void start() {
-        module = PaymentModule.create(ENV.context("payment"));
-        synchronized (ServiceServer.class) { // see FakeAuth: Helidon builds servers racily
-            server = ServiceServer.start(ENV.config("payment"), 0, List.of(module));
-        }
-        http = new TestHttp(server.port());
-        service = ENV.keys().serviceToken("checkout");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
-        module.close();
-        ENV.close();
-    }
 
     private static SimulatedProvider provider() {
-        return (SimulatedProvider) module.provider();
+        return (SimulatedProvider) PAYMENT.module().provider();
     }
 
     static Map<String, Object> charge(UUID orderId, UUID userId, Object amount, String method) {
@@ -76,7 +54,7 @@ class PaymentSimulatedTest {
     }
 
     private static long rows(UUID orderId) {
-        return Database.count(module.context().db().execute(), "SELECT count(*) FROM payments WHERE order_id = ?", orderId);
+        return Database.count(PAYMENT.module().context().db().execute(), "SELECT count(*) FROM payments WHERE order_id = ?", orderId);
     }
 
     /** Events of one type about one order that reached the stream. */
@@ -120,7 +98,7 @@ class PaymentSimulatedTest {
         Reply otherTerms = http.post("/internal/payments/charge", service, charge(orderId, userId, new BigDecimal("5.00"), "pm_card_visa"));
         assertThat(otherTerms.status()).isEqualTo(409);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> events(module, "storefront.payment.succeeded", orderId).size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(PAYMENT.module(), "storefront.payment.succeeded", orderId).size() == 1);
     }
 
     @Test
@@ -150,7 +128,7 @@ class PaymentSimulatedTest {
         assertThat(http.post("/internal/payments/charge", service,
                 charge(UUID.randomUUID(), userId, new BigDecimal("10.00"), "pm_card_mastercard")).status()).isEqualTo(200);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> events(module, "storefront.payment.failed", orderId).size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(PAYMENT.module(), "storefront.payment.failed", orderId).size() == 1);
     }
 
     @Test
@@ -172,7 +150,7 @@ class PaymentSimulatedTest {
             assertThat(r.data().path("id").asText()).isEqualTo(id);
         }
         assertThat(provider().chargeCalls("charge-" + orderId)).isEqualTo(1);
-        assertThat(Database.count(module.context().db().execute(),
+        assertThat(Database.count(PAYMENT.module().context().db().execute(),
                 "SELECT count(*) FROM payments WHERE order_id = ? AND status = 'COMPLETED'", orderId)).isEqualTo(1);
     }
 
@@ -181,7 +159,7 @@ class PaymentSimulatedTest {
         UUID orderId = UUID.randomUUID();
         UUID userId = UUID.randomUUID();
         HttpClient impatient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/internal/payments/charge"))
+        HttpRequest request = HttpRequest.newBuilder(PAYMENT.uri().resolve("/internal/payments/charge"))
                 .timeout(Duration.ofMillis(400))
                 .header("Authorization", "Bearer " + service)
                 .header("Content-Type", "application/json")
@@ -213,7 +191,7 @@ class PaymentSimulatedTest {
         assertThat(provider().refundCalls() - before).isEqualTo(1);
         assertThat(http.post("/internal/payments/charge", service,
                 charge(orderId, userId, new BigDecimal("30.00"), "pm_card_visa")).status()).isEqualTo(409);
-        await().atMost(Duration.ofSeconds(10)).until(() -> events(module, "storefront.payment.refunded", orderId).size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(PAYMENT.module(), "storefront.payment.refunded", orderId).size() == 1);
 
         assertThat(http.post("/internal/payments/refund", service, Map.of("orderId", UUID.randomUUID())).status()).isEqualTo(404);
         UUID declined = UUID.randomUUID();
@@ -228,12 +206,12 @@ class PaymentSimulatedTest {
         http.post("/internal/payments/charge", service, charge(orderId, userId, new BigDecimal("12.34"), "pm_card_visa"));
         CloudEvent cancelled = CloudEvent.of("order", "storefront.order.cancelled",
                 Map.of("id", orderId, "userId", userId, "status", "CANCELLED", "previousStatus", "CONFIRMED"));
-        var bus = module.context().bus();
+        var bus = PAYMENT.module().context().bus();
         bus.jetStream().publish(NatsMessage.builder().subject(bus.subjectFor(cancelled.type()))
                 .data(Json.write(cancelled).getBytes(StandardCharsets.UTF_8)).build());
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 http.get("/internal/payments/by-order/" + orderId, service).data().path("status").asText().equals("REFUNDED"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> events(module, "storefront.payment.refunded", orderId).size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(PAYMENT.module(), "storefront.payment.refunded", orderId).size() == 1);
     }
 
     @Test
@@ -276,17 +254,17 @@ class PaymentSimulatedTest {
         UUID orderId = UUID.randomUUID();
         UUID owner = UUID.randomUUID();
         String id = http.post("/internal/payments/charge", service, charge(orderId, owner, 9, "pm_card_visa")).data().path("id").asText();
-        assertThat(http.get("/api/payments/" + id, ENV.keys().accessToken(owner, Role.CUSTOMER)).status()).isEqualTo(200);
-        assertThat(http.get("/api/payments/" + id, ENV.keys().accessToken(UUID.randomUUID(), Role.ADMIN)).status()).isEqualTo(200);
-        assertThat(http.get("/api/payments/" + id, ENV.keys().accessToken(UUID.randomUUID(), Role.CUSTOMER)).status()).isEqualTo(404);
+        assertThat(http.get("/api/payments/" + id, PAYMENT.shopper(owner)).status()).isEqualTo(200);
+        assertThat(http.get("/api/payments/" + id, PAYMENT.admin()).status()).isEqualTo(200);
+        assertThat(http.get("/api/payments/" + id, PAYMENT.shopper()).status()).isEqualTo(404);
         assertThat(http.get("/api/payments/" + id, null).status()).isEqualTo(401);
         assertThat(http.get("/api/payments/" + id, service).status()).isEqualTo(401);
-        assertThat(http.get("/api/payments/not-a-uuid", ENV.keys().accessToken(owner, Role.CUSTOMER)).status()).isEqualTo(404);
+        assertThat(http.get("/api/payments/not-a-uuid", PAYMENT.shopper(owner)).status()).isEqualTo(404);
     }
 
     @Test
     void internalRoutesTakeOnlyServiceTokens() {
-        String shopper = ENV.keys().accessToken(UUID.randomUUID(), Role.ADMIN);
+        String shopper = PAYMENT.admin();
         Map<String, Object> body = charge(UUID.randomUUID(), UUID.randomUUID(), 5, "pm_card_visa");
         assertThat(http.post("/internal/payments/charge", shopper, body).status()).isEqualTo(403);
         assertThat(http.post("/internal/payments/refund", shopper, Map.of("orderId", UUID.randomUUID())).status()).isEqualTo(403);
@@ -302,6 +280,6 @@ class PaymentSimulatedTest {
 
     @Test
     void openApiDocumentMatchesTheRoutes() {
-        OpenApiContract.assertMatches(module);
+        OpenApiContract.assertMatches(PAYMENT.module());
     }
 }

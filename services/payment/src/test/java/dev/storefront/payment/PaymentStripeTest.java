@@ -11,15 +11,12 @@ import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import dev.storefront.common.ServiceServer;
 import dev.storefront.common.db.Database;
-import dev.storefront.common.testing.TestEnv;
+import dev.storefront.common.testing.ServiceFixture;
 import dev.storefront.common.testing.TestHttp;
 import dev.storefront.common.testing.TestHttp.Reply;
-import io.helidon.webserver.WebServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static dev.storefront.payment.PaymentSimulatedTest.charge;
 import static dev.storefront.payment.PaymentSimulatedTest.events;
@@ -30,34 +27,16 @@ import static org.awaitility.Awaitility.await;
 class PaymentStripeTest {
     private static final String WEBHOOK_SECRET = "whsec_test_" + UUID.randomUUID();
     private static final StripeStandIn STRIPE = new StripeStandIn();
-    private static final TestEnv ENV = new TestEnv()
+    @RegisterExtension
+    static final ServiceFixture<PaymentModule> PAYMENT = ServiceFixture.of("payment", PaymentModule::create)
             .set("storefront.payment.provider", "stripe")
             .set("storefront.payment.stripe.secret-key", "sk_test_standin")
-            .set("storefront.payment.stripe.api-base", STRIPE.base())
+            .neighbourAt("storefront.payment.stripe.api-base", STRIPE.server)
             .set("storefront.payment.stripe.webhook-secret", WEBHOOK_SECRET)
             .set("storefront.payment.stripe.max-network-retries", "0");
-    private static PaymentModule module;
-    private static WebServer server;
-    private static TestHttp http;
-    private static String service;
+    private static final TestHttp http = PAYMENT.http();
+    private static final String service = PAYMENT.service("checkout");
 
-    @BeforeAll
-    static void start() {
-        module = PaymentModule.create(ENV.context("payment"));
-        synchronized (ServiceServer.class) { // see FakeAuth: Helidon builds servers racily
-            server = ServiceServer.start(ENV.config("payment"), 0, List.of(module));
-        }
-        http = new TestHttp(server.port());
-        service = ENV.keys().serviceToken("checkout");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
-        module.close();
-        STRIPE.close();
-        ENV.close();
-    }
 
     @Test
     void chargeSendsMinorUnitsAndTheOrdersIdempotencyKey() {
@@ -97,7 +76,7 @@ class PaymentStripeTest {
         UUID userId = UUID.randomUUID();
         Reply processing = http.post("/internal/payments/charge", service, charge(orderId, userId, new BigDecimal("8.00"), "pm_card_processing"));
         assertThat(processing.status()).as(processing.toString()).isEqualTo(503);
-        String pi = Database.one(module.context().db().execute(), "SELECT provider_payment_id FROM payments WHERE order_id = ?",
+        String pi = Database.one(PAYMENT.module().context().db().execute(), "SELECT provider_payment_id FROM payments WHERE order_id = ?",
                 r -> r.column(1).get(String.class), orderId).orElseThrow();
 
         STRIPE.settle(pi, "succeeded");
@@ -113,7 +92,7 @@ class PaymentStripeTest {
         UUID orderId = UUID.randomUUID();
         UUID userId = UUID.randomUUID();
         // before the crash: the row was recorded PENDING and Stripe charged, but the outcome was never written
-        try (var c = ENV.jdbc("payment"); var st = c.prepareStatement("""
+        try (var c = PAYMENT.jdbc(); var st = c.prepareStatement("""
                 INSERT INTO payments (id, order_id, user_id, amount, currency, payment_method, status, provider, idempotency_key,
                                       locked_until) VALUES (?, ?, ?, 14.00, 'USD', 'pm_card_visa', 'PENDING', 'stripe', ?, now() - interval '1 second')""")) {
             st.setObject(1, UUID.randomUUID());
@@ -122,7 +101,7 @@ class PaymentStripeTest {
             st.setString(4, "charge-" + orderId);
             st.executeUpdate();
         }
-        PaymentProvider.ChargeResult charged = module.provider().charge(new PaymentProvider.ChargeCommand(
+        PaymentProvider.ChargeResult charged = PAYMENT.module().provider().charge(new PaymentProvider.ChargeCommand(
                 "charge-" + orderId, orderId, userId, new BigDecimal("14.00"), "USD", "pm_card_visa"));
 
         Reply retry = http.post("/internal/payments/charge", service, charge(orderId, userId, new BigDecimal("14.00"), "pm_card_visa"));
@@ -173,16 +152,16 @@ class PaymentStripeTest {
         assertThat(again.data().path("duplicate").asBoolean()).isTrue();
         assertThat(http.get("/internal/payments/by-order/" + orderId, service).data().path("status").asText()).isEqualTo("REFUNDED");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> events(module, "storefront.payment.refunded", orderId).size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(PAYMENT.module(), "storefront.payment.refunded", orderId).size() == 1);
         Thread.sleep(300);
-        assertThat(events(module, "storefront.payment.refunded", orderId)).hasSize(1);
+        assertThat(events(PAYMENT.module(), "storefront.payment.refunded", orderId)).hasSize(1);
     }
 
     @Test
     void aPaymentIntentSucceededWebhookCompletesAProcessingPayment() {
         UUID orderId = UUID.randomUUID();
         http.post("/internal/payments/charge", service, charge(orderId, UUID.randomUUID(), new BigDecimal("3.00"), "pm_card_processing"));
-        String pi = Database.one(module.context().db().execute(), "SELECT provider_payment_id FROM payments WHERE order_id = ?",
+        String pi = Database.one(PAYMENT.module().context().db().execute(), "SELECT provider_payment_id FROM payments WHERE order_id = ?",
                 r -> r.column(1).get(String.class), orderId).orElseThrow();
         String payload = "{\"id\":\"evt_" + UUID.randomUUID().toString().replace("-", "") + "\",\"object\":\"event\","
                 + "\"type\":\"payment_intent.succeeded\",\"data\":{\"object\":{\"id\":\"" + pi + "\",\"object\":\"payment_intent\","

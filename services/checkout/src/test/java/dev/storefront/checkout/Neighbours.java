@@ -15,27 +15,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.storefront.common.security.Authz;
-import dev.storefront.common.security.Principal;
+import dev.storefront.common.testing.FakeNeighbour;
+import dev.storefront.common.testing.FakeNeighbour.Answer;
+import dev.storefront.common.testing.FakeNeighbour.Call;
 import dev.storefront.common.testing.TestKeys;
 import dev.storefront.common.web.ApiException;
 import dev.storefront.common.web.ErrorCode;
-import dev.storefront.common.web.ErrorHandling;
 import dev.storefront.common.web.FieldError;
-import dev.storefront.common.web.Json;
-import dev.storefront.common.web.Responses;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerRequest;
 
 /**
- * Cart, catalog, order, inventory, payment (internal routes) and auth's address book in one small
- * server with in-memory state, following docs/contracts.md: idempotent by key / order id like the
- * real services, checking service tokens on /internal, and with a switch per route to make it
- * fail ({@link Fault#DOWN}) or answer too late once after doing its work ({@link Fault#SLOW_ONCE}).
+ * Cart, catalog, order, inventory, payment (internal routes) and auth's address book with in-memory
+ * state, following docs/contracts.md: idempotent by key / order id like the real services, served by
+ * one {@link FakeNeighbour} ({@link #server}) that checks service tokens on /internal. Its routes are
+ * named ("payment.charge", "inventory.reserve", ...) so a test can make one fail or answer late.
  */
-final class FakeNeighbours implements AutoCloseable {
-    enum Fault { DOWN, SLOW_ONCE }
-
+final class Neighbours {
     record Product(UUID id, String name, BigDecimal price, String currency) {
     }
 
@@ -70,9 +64,7 @@ final class FakeNeighbours implements AutoCloseable {
     private static final Set<String> DECLINING = Set.of("pm_card_chargeDeclined", "pm_card_chargeDeclinedInsufficientFunds");
 
     private final Authz authz;
-    private final WebServer server;
-    private final long slowMillis;
-    private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+    final FakeNeighbour server;
 
     final Map<UUID, Product> products = new ConcurrentHashMap<>();
     final Map<UUID, List<Line>> carts = new ConcurrentHashMap<>();
@@ -85,43 +77,29 @@ final class FakeNeighbours implements AutoCloseable {
     final Map<UUID, Payment> payments = new ConcurrentHashMap<>();
     /** Charges the "provider" actually made, per order: must never exceed one. */
     final Map<UUID, AtomicInteger> providerCharges = new ConcurrentHashMap<>();
-    final AtomicInteger chargeCalls = new AtomicInteger();
     final Map<UUID, List<Map<String, Object>>> addresses = new ConcurrentHashMap<>();
 
-    FakeNeighbours(TestKeys keys, long slowMillis) {
+    Neighbours(TestKeys keys) {
         this.authz = new Authz(keys.verifier());
-        this.slowMillis = slowMillis;
-        HttpRouting.Builder routing = HttpRouting.builder();
-        ErrorHandling.install(routing);
-        routing.get("/internal/cart/{userId}", (req, res) -> answer(req, res, "cart.get", this::cart))
-                .delete("/internal/cart/{userId}", (req, res) -> answer(req, res, "cart.clear", this::clearCart))
-                .get("/internal/catalog/products", (req, res) -> answer(req, res, "catalog", this::catalog))
-                .post("/internal/orders", (req, res) -> answer(req, res, "order.create", this::createOrder))
-                .put("/internal/orders/{id}/status", (req, res) -> answer(req, res, "order.status", this::orderStatus))
-                .post("/internal/inventory/reserve", (req, res) -> answer(req, res, "inventory.reserve", this::reserve))
-                .post("/internal/inventory/release", (req, res) -> answer(req, res, "inventory.release", this::release))
-                .post("/internal/inventory/commit", (req, res) -> answer(req, res, "inventory.commit", this::commit))
-                .post("/internal/payments/charge", (req, res) -> answer(req, res, "payment.charge", this::charge))
-                .post("/internal/payments/refund", (req, res) -> answer(req, res, "payment.refund", this::refund))
-                .get("/internal/payments/by-order/{orderId}", (req, res) -> answer(req, res, "payment.byOrder", this::byOrder))
-                .get("/api/inventory/{productId}", this::publicStock)
-                .get("/api/users/addresses", (req, res) -> {
-                    Principal p = authz.user(req);
-                    Responses.ok(res, addresses.getOrDefault(p.userId(), List.of()));
-                });
-        server = WebServer.builder().host("127.0.0.1").port(0).routing(routing).build().start();
+        server = new FakeNeighbour().requireServiceTokens(keys)
+                .on("cart.get", "GET", "/internal/cart/{userId}", this::cart)
+                .on("cart.clear", "DELETE", "/internal/cart/{userId}", this::clearCart)
+                .on("catalog", "GET", "/internal/catalog/products", this::catalog)
+                .on("order.create", "POST", "/internal/orders", this::createOrder)
+                .on("order.status", "PUT", "/internal/orders/{id}/status", this::orderStatus)
+                .on("inventory.reserve", "POST", "/internal/inventory/reserve", this::reserve)
+                .on("inventory.release", "POST", "/internal/inventory/release", this::release)
+                .on("inventory.commit", "POST", "/internal/inventory/commit", this::commit)
+                .on("payment.charge", "POST", "/internal/payments/charge", this::charge)
+                .on("payment.refund", "POST", "/internal/payments/refund", this::refund)
+                .on("payment.byOrder", "GET", "/internal/payments/by-order/{orderId}", this::byOrder)
+                .on("inventory.stock", "GET", "/api/inventory/{productId}", this::publicStock)
+                .on("GET", "/api/users/addresses", call -> addresses.getOrDefault(authz.user(call.request()).userId(), List.of()));
     }
 
-    String url() {
-        return "http://127.0.0.1:" + server.port();
-    }
-
-    void fault(String route, Fault fault) {
-        faults.put(route, fault);
-    }
-
+    /** Every route answers again, at once; no charge dies. */
     void heal() {
-        faults.clear();
+        server.heal();
         dyingCharges.set(0);
     }
 
@@ -156,44 +134,11 @@ final class FakeNeighbours implements AutoCloseable {
         return n == null ? 0 : n.get();
     }
 
-    // ---- the routes ------------------------------------------------------------------------------
-
-    @FunctionalInterface
-    private interface Route {
-        Object handle(ServerRequest req, JsonNode body);
-    }
-
-    /** 201 for a newly created order; everything else 200. */
-    private record Created(Object data) {
-    }
-
-    private void answer(ServerRequest req, io.helidon.webserver.http.ServerResponse res, String name, Route route)
-            throws IOException {
-        authz.service(req);
-        Fault fault = faults.get(name);
-        if (fault == Fault.DOWN) {
-            throw ApiException.unavailable(name + " is down");
-        }
-        JsonNode body = req.content().hasEntity() ? Json.mapper().readTree(req.content().as(byte[].class)) : null;
-        Object data = route.handle(req, body);
-        if (fault == Fault.SLOW_ONCE && faults.remove(name, Fault.SLOW_ONCE)) {
-            sleep(slowMillis); // the work is done; the answer comes after the caller gave up
-        }
-        if (data instanceof Created created) {
-            Responses.created(res, created.data());
-        } else if (data == null) {
-            Responses.noContent(res);
-        } else {
-            Responses.ok(res, data);
-        }
-    }
+    // ---- the routes (a null answer is 204, Answer.created 201, anything else 200) ------------------
 
     /** Inventory's public stock route: no token, what is available now (reserved units are not). */
-    private void publicStock(ServerRequest req, io.helidon.webserver.http.ServerResponse res) {
-        if (faults.get("inventory.stock") == Fault.DOWN) {
-            throw ApiException.unavailable("inventory is down");
-        }
-        UUID id = UUID.fromString(req.path().pathParameters().get("productId"));
+    private Object publicStock(Call call) {
+        UUID id = UUID.fromString(call.param("productId"));
         int available;
         synchronized (this) {
             Stock s = stock.get(id);
@@ -202,11 +147,11 @@ final class FakeNeighbours implements AutoCloseable {
             }
             available = staleStockView.contains(id) ? s.available + 1_000 : s.available;
         }
-        Responses.ok(res, Map.of("productId", id, "quantity", available, "isLowStock", available <= 5));
+        return Map.of("productId", id, "quantity", available, "isLowStock", available <= 5);
     }
 
-    private Object cart(ServerRequest req, JsonNode body) {
-        UUID userId = UUID.fromString(req.path().pathParameters().get("userId"));
+    private Object cart(Call call) {
+        UUID userId = UUID.fromString(call.param("userId"));
         List<Map<String, Object>> items = new ArrayList<>();
         for (Line l : carts.getOrDefault(userId, List.of())) {
             Product p = products.get(l.productId());
@@ -221,14 +166,14 @@ final class FakeNeighbours implements AutoCloseable {
         return Map.of("userId", userId, "items", items, "itemCount", items.size());
     }
 
-    private Object clearCart(ServerRequest req, JsonNode body) {
-        carts.remove(UUID.fromString(req.path().pathParameters().get("userId")));
+    private Object clearCart(Call call) {
+        carts.remove(UUID.fromString(call.param("userId")));
         return null;
     }
 
-    private Object catalog(ServerRequest req, JsonNode body) {
+    private Object catalog(Call call) {
         List<Product> found = new ArrayList<>();
-        for (String id : req.query().get("ids").split(",")) {
+        for (String id : call.query("ids").split(",")) {
             Product p = products.get(UUID.fromString(id));
             if (p != null) {
                 found.add(p);
@@ -237,7 +182,8 @@ final class FakeNeighbours implements AutoCloseable {
         return found;
     }
 
-    private synchronized Object createOrder(ServerRequest req, JsonNode body) {
+    private synchronized Object createOrder(Call call) throws IOException {
+        JsonNode body = call.json();
         String key = body.path("idempotencyKey").asText();
         UUID existing = orderKeys.get(key);
         if (existing != null) {
@@ -251,11 +197,12 @@ final class FakeNeighbours implements AutoCloseable {
                 total.setScale(2), body.path("currency").asText(), body, null);
         orders.put(order.id(), order);
         orderKeys.put(key, order.id());
-        return new Created(order);
+        return Answer.created(order);
     }
 
-    private synchronized Object orderStatus(ServerRequest req, JsonNode body) {
-        UUID id = UUID.fromString(req.path().pathParameters().get("id"));
+    private synchronized Object orderStatus(Call call) throws IOException {
+        JsonNode body = call.json();
+        UUID id = UUID.fromString(call.param("id"));
         Order order = orders.get(id);
         if (order == null) {
             throw ApiException.notFound("Order");
@@ -275,7 +222,8 @@ final class FakeNeighbours implements AutoCloseable {
         return updated;
     }
 
-    private synchronized Object reserve(ServerRequest req, JsonNode body) {
+    private synchronized Object reserve(Call call) throws IOException {
+        JsonNode body = call.json();
         UUID orderId = UUID.fromString(body.path("orderId").asText());
         Reservation existing = reservations.get(orderId);
         if (existing != null) {
@@ -312,7 +260,8 @@ final class FakeNeighbours implements AutoCloseable {
         return Map.of("orderId", orderId, "state", "RESERVED");
     }
 
-    private synchronized Object release(ServerRequest req, JsonNode body) {
+    private synchronized Object release(Call call) throws IOException {
+        JsonNode body = call.json();
         UUID orderId = UUID.fromString(body.path("orderId").asText());
         Reservation r = reservations.get(orderId);
         if (r == null) {
@@ -332,7 +281,8 @@ final class FakeNeighbours implements AutoCloseable {
         return Map.of("orderId", orderId, "state", "RELEASED");
     }
 
-    private synchronized Object commit(ServerRequest req, JsonNode body) {
+    private synchronized Object commit(Call call) throws IOException {
+        JsonNode body = call.json();
         UUID orderId = UUID.fromString(body.path("orderId").asText());
         Reservation r = reservations.get(orderId);
         if (r == null || r.state().equals("RELEASED")) {
@@ -352,8 +302,8 @@ final class FakeNeighbours implements AutoCloseable {
     /** The next n charges leave the payment PENDING and fail, as a payment process killed mid-charge would. */
     final AtomicInteger dyingCharges = new AtomicInteger();
 
-    private Object charge(ServerRequest req, JsonNode body) {
-        chargeCalls.incrementAndGet();
+    private Object charge(Call call) throws IOException {
+        JsonNode body = call.json();
         UUID orderId = UUID.fromString(body.path("orderId").asText());
         Payment payment;
         synchronized (this) {
@@ -381,7 +331,8 @@ final class FakeNeighbours implements AutoCloseable {
         return payment;
     }
 
-    private synchronized Object refund(ServerRequest req, JsonNode body) {
+    private synchronized Object refund(Call call) throws IOException {
+        JsonNode body = call.json();
         UUID orderId = UUID.fromString(body.path("orderId").asText());
         Payment p = payments.get(orderId);
         if (p == null) {
@@ -395,25 +346,12 @@ final class FakeNeighbours implements AutoCloseable {
         return refunded;
     }
 
-    private Object byOrder(ServerRequest req, JsonNode body) {
-        Payment p = payments.get(UUID.fromString(req.path().pathParameters().get("orderId")));
+    private Object byOrder(Call call) {
+        Payment p = payments.get(UUID.fromString(call.param("orderId")));
         if (p == null) {
             throw ApiException.notFound("Payment");
         }
         return p;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public void close() {
-        server.stop();
     }
 
     static Map<String, Object> map(Object... kv) {
