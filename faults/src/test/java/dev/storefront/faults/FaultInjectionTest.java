@@ -21,6 +21,7 @@ import dev.storefront.common.testing.TestEnv;
 import dev.storefront.launcher.Services;
 import dev.storefront.launcher.SplitPlatform;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,6 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Bounded by default (about 3 minutes here); {@code -Dfaults.soak=true} runs more shoppers for
  * longer ({@code -Dfaults.soak.minutes}, default 10) with faults on repeat (see faults/soak.sh).
  */
+// one split platform at a time: two at once overload two cores (checkout answers 429) and race for free ports
+@ResourceLock("split-platform")
 class FaultInjectionTest {
     private static final boolean SOAK = Boolean.getBoolean("faults.soak");
     private static final List<Services> KILLED = List.of(Services.CHECKOUT, Services.ORDER, Services.INVENTORY,
@@ -158,15 +161,7 @@ class FaultInjectionTest {
             assertThat(violations).as(summary).isEmpty();
             assertThat(moving).as("the shop settled").isEmpty();
         } finally {
-            if (platform != null) {
-                platform.close();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(reaper);
-                } catch (IllegalStateException | IllegalArgumentException ignored) {
-                    // shutting down already, or never added
-                }
-                nonJson = JsonLogs.report(logs); // every process has stopped: its last lines are in
-            }
+            nonJson = JsonLogs.stopThenReport(platform, reaper, logs);
             paymentLink.close();
             shop.dropDatabases();
             shop.deleteStream();

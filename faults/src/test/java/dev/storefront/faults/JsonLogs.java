@@ -97,6 +97,23 @@ final class JsonLogs {
         return bad;
     }
 
+    /**
+     * Stops the platform (every process writes its last lines as it stops), takes back the shutdown hook
+     * that would have stopped it, and reports the lines of {@code dir} that are not JSON objects.
+     */
+    static List<String> stopThenReport(dev.storefront.launcher.SplitPlatform platform, Thread reaper, Path dir) throws IOException {
+        if (platform == null) {
+            return List.of();
+        }
+        platform.close();
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException | IllegalArgumentException ignored) {
+            // shutting down already, or never added
+        }
+        return report(dir);
+    }
+
     /** A service's own log lines ({@code <service>.log}); the JVM's messages ({@code <service>.jvm.log}) are not log lines. */
     static boolean isServiceLog(Path file) {
         String name = file.getFileName().toString();

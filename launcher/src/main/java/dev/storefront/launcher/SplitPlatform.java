@@ -176,11 +176,16 @@ public final class SplitPlatform implements AutoCloseable {
         return processes.get(service);
     }
 
-    /** kill -9 of one service (fault tests). */
+    /** kill -9 of one service (fault tests); returns once it is gone, so its port is free again. */
     public synchronized void kill(Services service) {
         Process process = processes.get(service);
         if (process != null) {
             process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

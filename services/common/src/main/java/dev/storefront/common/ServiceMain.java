@@ -48,6 +48,10 @@ public final class ServiceMain {
             WebServer server = ServiceServer.start(config, config.get("server.port").asInt().orElse(definition.splitPort()),
                     List.of(module), routing -> { }, shutdown);
             shutdown.server(server).then(module).installSignalHandlers();
+            if (!server.isRunning() || server.port() <= 0) { // Helidon logs a failed bind and goes on
+                throw new IllegalStateException("the listener did not start (port " + definition.splitPort()
+                        + " or SERVER_PORT taken?)");
+            }
             LOG.log(Level.INFO, name + " ready on port " + server.port() + " in " + (System.nanoTime() - started) / 1_000_000 + " ms");
         } catch (Throwable e) {
             LOG.log(Level.ERROR, name + " did not start: " + e.getMessage(), e);
