@@ -64,7 +64,9 @@ public class DeploymentsDependent extends StorefrontBulkDependent<Deployment> {
                 .withResources(resources(spec.services.get(service).resources))
                 .withLivenessProbe(probe(service.isBackend() ? LIVE_PATH : "/", 20, 10, 3))
                 .withReadinessProbe(probe(service.isBackend() ? READY_PATH : "/", 5, 5, 3))
-                .withStartupProbe(probe(service.isBackend() ? LIVE_PATH : "/", 5, 5, 30))
+                // 5 min to start: on a node starting the whole shop at once a JVM with a 100m CPU request took
+                // 160-175 s to Ready in the cluster-in-a-box test, past the 155 s this probe allowed before
+                .withStartupProbe(probe(service.isBackend() ? LIVE_PATH : "/", 5, 5, 60))
                 .withNewSecurityContext()
                     .withAllowPrivilegeEscalation(false)
                     .withReadOnlyRootFilesystem(true)
