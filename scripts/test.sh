@@ -8,4 +8,5 @@ sf_setup
 sf_ensure_node
 sf_ensure_chromium
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-exec mvn -B -ntp verify "$@"
+# the commit goes into the images' org.opencontainers.image.revision label
+exec mvn -B -ntp verify -Dimage.revision="$(git rev-parse HEAD 2>/dev/null || echo unknown)" "$@"

@@ -37,8 +37,13 @@ public final class Main {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
 
-        Operator operator = createOperator(client, settings, overrider -> overrider
-                .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build()));
+        Operator operator = createOperator(client, settings, overrider -> {
+            overrider.withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build());
+            if (!settings.serverSideApply()) {
+                // an API server without server-side apply (fabric8's mock, in the cluster-in-a-box test)
+                overrider.withUseSSAToPatchPrimaryResource(false).withSSABasedCreateUpdateMatchForDependentResources(false);
+            }
+        });
         HttpServer http = HttpServer.create(new InetSocketAddress(settings.httpPort()), 0);
         http.createContext("/healthz", exchange -> respond(exchange, 200, "ok"));
         http.createContext("/readyz", exchange -> {
@@ -52,7 +57,15 @@ public final class Main {
             operator.stop();
             http.stop(1);
         }, "shutdown"));
-        operator.start();
+        try {
+            operator.start();
+        } catch (RuntimeException e) {
+            // the HTTP server and the client's threads would keep the JVM up with /healthz answering 200 and
+            // /readyz 503 for ever: exit, so that Kubernetes restarts the pod (seen in the cluster-in-a-box test
+            // when the API server did not answer within the client's connection timeout)
+            LOG.error("storefront-operator could not start: {}", e.toString(), e);
+            System.exit(1);
+        }
         LOG.info("storefront-operator {} started; watching {}", OperatorSettings.version(),
                 settings.watchNamespaces().isEmpty() ? "all namespaces" : settings.watchNamespaces());
     }

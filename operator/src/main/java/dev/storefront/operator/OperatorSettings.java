@@ -28,6 +28,14 @@ public record OperatorSettings(Set<String> watchNamespaces, String operatorNames
                 env.getOrDefault("LEADER_ELECTION_LEASE_NAME", "storefront-operator"));
     }
 
+    /**
+     * SERVER_SIDE_APPLY (default true): patch with server-side apply, as every real API server supports; false only
+     * for an API server that lacks it (fabric8's mock server, which the cluster-in-a-box test runs this image against).
+     */
+    public boolean serverSideApply() {
+        return !"false".equalsIgnoreCase(System.getenv().getOrDefault("SERVER_SIDE_APPLY", "true"));
+    }
+
     /** Read by dependents that JOSDK instantiates itself (NetworkPolicies let the operator reach PostgreSQL). */
     public static String currentOperatorNamespace() {
         return System.getenv().getOrDefault("OPERATOR_NAMESPACE", DEFAULT_NAMESPACE);

@@ -132,7 +132,9 @@ class StorefrontOperatorTest {
             assertThat(names(client.secrets().inNamespace(ns).list().getItems())).isEqualTo(secrets);
             assertThat(names(client.network().v1().networkPolicies().inNamespace(ns).list().getItems()))
                     .containsExactly(name + "-nats", name + "-postgres", name + "-services");
-            assertThat(names(client.network().v1().ingresses().inNamespace(ns).list().getItems())).containsExactly(name);
+            // the kind example goes in through the Gateway API: an HTTPRoute, no Ingress
+            assertThat(httpRoute(ns, name)).isNotNull();
+            assertThat(client.network().v1().ingresses().inNamespace(ns).list().getItems()).isEmpty();
         });
         assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).list().getItems()).isEmpty();
         assertThat(client.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems()).isEmpty();
@@ -145,7 +147,7 @@ class StorefrontOperatorTest {
         owned.addAll(client.configMaps().inNamespace(ns).list().getItems());
         owned.addAll(client.secrets().inNamespace(ns).list().getItems());
         owned.addAll(client.network().v1().networkPolicies().inNamespace(ns).list().getItems());
-        owned.addAll(client.network().v1().ingresses().inNamespace(ns).list().getItems());
+        owned.add(httpRoute(ns, name));
         assertThat(owned).allSatisfy(resource -> assertThat(resource.getMetadata().getOwnerReferences())
                 .singleElement().satisfies(ref -> {
                     assertThat(ref.getUid()).isEqualTo(uid);
@@ -154,7 +156,8 @@ class StorefrontOperatorTest {
 
         Deployment auth = client.apps().deployments().inNamespace(ns).withName(name + "-auth").get();
         var container = auth.getSpec().getTemplate().getSpec().getContainers().getFirst();
-        assertThat(container.getImage()).isEqualTo("docker.io/storefront/storefront-auth:dev");
+        assertThat(container.getImage()).isEqualTo("ghcr.io/storefront-dev/storefront-auth:dev");
+        assertThat(container.getImagePullPolicy()).isEqualTo("Never");
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/observe/health/ready");
         assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/observe/health/live");
         assertThat(auth.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
@@ -177,9 +180,16 @@ class StorefrontOperatorTest {
         assertThat(client.configMaps().inNamespace(ns).withName(name + "-payment-config").get().getData())
                 .containsEntry("STOREFRONT_PAYMENT_PROVIDER", "simulated");
 
-        Ingress ingress = client.network().v1().ingresses().inNamespace(ns).withName(name).get();
-        var routes = ingress.getSpec().getRules().getFirst().getHttp().getPaths().stream()
-                .collect(Collectors.toMap(p -> p.getPath(), p -> p.getBackend().getService().getName()));
+        @SuppressWarnings("unchecked")
+        var rules = (List<Map<String, Object>>) ((Map<String, Object>) httpRoute(ns, name).getAdditionalProperties().get("spec")).get("rules");
+        var routes = new HashMap<String, String>();
+        for (var rule : rules) {
+            @SuppressWarnings("unchecked")
+            String backend = (String) ((List<Map<String, Object>>) rule.get("backendRefs")).getFirst().get("name");
+            @SuppressWarnings("unchecked")
+            var matches = (List<Map<String, Map<String, Object>>>) rule.get("matches");
+            matches.forEach(m -> routes.put((String) m.get("path").get("value"), backend));
+        }
         assertThat(routes).containsEntry("/api/auth", name + "-auth").containsEntry("/api/products", name + "-catalog")
                 .containsEntry("/api/orders", name + "-order").containsEntry("/", name + "-web");
         assertThat(routes.keySet()).noneMatch(path -> path.startsWith("/internal"));
@@ -514,6 +524,11 @@ class StorefrontOperatorTest {
     }
 
     /** What the Deployment controller would write once all pods are ready. */
+    private static GenericKubernetesResource httpRoute(String ns, String name) {
+        return client.genericKubernetesResources(dev.storefront.operator.dependent.GenericChildren.definition(
+                dev.storefront.operator.dependent.HttpRoute.GVK)).inNamespace(ns).withName(name).get();
+    }
+
     private static void markReady(Deployment deployment) {
         int replicas = deployment.getSpec().getReplicas() != null ? deployment.getSpec().getReplicas()
                 : client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(deployment.getMetadata().getNamespace())

@@ -68,10 +68,12 @@ public class DeploymentsDependent extends StorefrontBulkDependent<Deployment> {
                 .addNewEnvFrom().withNewConfigMapRef().withName(StorefrontNames.configMap(sf, service)).endConfigMapRef().endEnvFrom()
                 .withEnv(ServiceEnvironment.env(sf, service))
                 .withResources(resources(spec.services.get(service).resources))
-                // web serves the same health endpoints as the backends (its readiness: not stopping)
+                // web serves the same health endpoints as the backends (its readiness: not stopping).
+                // 5 min to start: on a node starting the whole shop at once a JVM with a 100m CPU request took
+                // 160-175 s to Ready in the cluster-in-a-box test, past the 155 s this probe allowed before
                 .withLivenessProbe(probe(LIVE_PATH, 20, 10, 3))
                 .withReadinessProbe(probe(READY_PATH, 5, 5, 3))
-                .withStartupProbe(probe(LIVE_PATH, 5, 5, 30))
+                .withStartupProbe(probe(LIVE_PATH, 5, 5, 60))
                 // Kubernetes takes a terminating pod out of its Services' endpoints at once, but ingress
                 // controllers and kube-proxy learn it a little later: the preStop sleep is the drain delay,
                 // so the process (STOREFRONT_SHUTDOWN_DRAIN_DASH_MS=0 in its env) stops accepting as soon as
