@@ -7,7 +7,6 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,17 +63,8 @@ class FaultInjectionTest {
         List<String> nonJson = List.of();
         SlowProxy paymentLink = new SlowProxy(Services.PAYMENT.splitPort + offset);
 
-        Map<String, String> extra = new HashMap<>();
-        extra.put("storefront.services.payment.url", "http://127.0.0.1:" + paymentLink.port());
-        extra.put("storefront.http.timeout-ms", "3000");
-        extra.put("storefront.db.pool-size", "4");
-        extra.put("storefront.checkout.stuck-after-seconds", "12");
-        extra.put("storefront.checkout.recovery-interval-seconds", "2");
-        extra.put("storefront.checkout.wait-seconds", "6");
-        extra.put("storefront.checkout.rate-limit-per-minute", "100000");
-        extra.put("storefront.auth.rate.register-per-ip", "100000");
-        extra.put("storefront.auth.rate.login-per-ip", "100000");
-        extra.put("storefront.auth.bcrypt-cost", "4");
+        Map<String, String> extra = Shop.underLoad(Map.of(
+                "storefront.services.payment.url", "http://127.0.0.1:" + paymentLink.port()));
         Shop shop = new Shop(postgres != null ? postgres.host() : TestEnv.PG_HOST, nats != null ? nats.url() : TestEnv.NATS_URL, extra);
         SplitPlatform platform = null;
         // eight JVMs starting on a busy 2-core machine take their time (they run C1 only, see SplitPlatform)

@@ -21,14 +21,9 @@ final class JsonLogs {
     private JsonLogs() {
     }
 
-    /** Where SplitPlatform writes the logs for {@code portOffset} (the same rule as its constructor). */
-    static Path dir(int portOffset) {
-        return Path.of(System.getProperty("java.io.tmpdir"), portOffset == 0 ? "storefront-split" : "storefront-split-" + portOffset);
-    }
-
     /** Deletes the {@code *.log} files a previous run with this offset left; returns the directory. */
     static Path clear(int portOffset) throws IOException {
-        Path dir = dir(portOffset);
+        Path dir = dev.storefront.launcher.SplitPlatform.logDir(portOffset);
         if (Files.isDirectory(dir)) {
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path log : files.filter(JsonLogs::isServiceLog).toList()) {

@@ -66,18 +66,9 @@ class RollingRestartTest {
         int offset = Ports.freeSplitOffset();
         Path logs = JsonLogs.clear(offset); // SplitPlatform appends: read only this run's lines
 
-        Map<String, String> extra = new HashMap<>();
-        extra.put("storefront.shutdown.drain-ms", String.valueOf(DRAIN_MS)); // short but real
-        extra.put("storefront.shutdown.timeout-ms", String.valueOf(SHUTDOWN_BOUND_MS));
-        extra.put("storefront.http.timeout-ms", "3000");
-        extra.put("storefront.db.pool-size", "4");
-        extra.put("storefront.checkout.stuck-after-seconds", "12");
-        extra.put("storefront.checkout.recovery-interval-seconds", "2");
-        extra.put("storefront.checkout.wait-seconds", "6");
-        extra.put("storefront.checkout.rate-limit-per-minute", "100000");
-        extra.put("storefront.auth.rate.register-per-ip", "100000");
-        extra.put("storefront.auth.rate.login-per-ip", "100000");
-        extra.put("storefront.auth.bcrypt-cost", "4");
+        Map<String, String> extra = Shop.underLoad(Map.of(
+                "storefront.shutdown.drain-ms", String.valueOf(DRAIN_MS), // short but real
+                "storefront.shutdown.timeout-ms", String.valueOf(SHUTDOWN_BOUND_MS)));
         Shop shop = new Shop(TestEnv.PG_HOST, TestEnv.NATS_URL, extra);
         System.setProperty("storefront.split.start-timeout-ms", "240000");
         System.setProperty("storefront.split.classpath", FaultInjectionTest.privateClasspath());

@@ -37,6 +37,26 @@ final class Shop {
         settings = new Settings(0, dbHost, "postgres", "", "sff_" + id + "_", natsUrl, false, config);
     }
 
+    /**
+     * The settings a split platform under load and faults runs with: short HTTP and saga timings so a killed
+     * service is noticed and recovered within the test, generous rate limits for the test's own shoppers, and a
+     * low bcrypt cost so registering them does not eat the machine. {@code overrides} win.
+     */
+    static Map<String, String> underLoad(Map<String, String> overrides) {
+        Map<String, String> config = new HashMap<>(Map.of(
+                "storefront.http.timeout-ms", "3000",
+                "storefront.db.pool-size", "4",
+                "storefront.checkout.stuck-after-seconds", "12",
+                "storefront.checkout.recovery-interval-seconds", "2",
+                "storefront.checkout.wait-seconds", "6",
+                "storefront.checkout.rate-limit-per-minute", "100000",
+                "storefront.auth.rate.register-per-ip", "100000",
+                "storefront.auth.rate.login-per-ip", "100000",
+                "storefront.auth.bcrypt-cost", "4"));
+        config.putAll(overrides);
+        return config;
+    }
+
     void connect(int port, Duration timeout) {
         api = new TestHttp("http://127.0.0.1:" + port, timeout);
     }

@@ -39,8 +39,12 @@ public final class SplitPlatform implements AutoCloseable {
     private SplitPlatform(Settings settings, int portOffset) throws IOException {
         this.settings = settings;
         this.portOffset = portOffset;
-        this.logDir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"),
-                portOffset == 0 ? "storefront-split" : "storefront-split-" + portOffset));
+        this.logDir = Files.createDirectories(logDir(portOffset));
+    }
+
+    /** Where the platform started with {@code portOffset} writes its services' logs (one directory per offset). */
+    public static Path logDir(int portOffset) {
+        return Path.of(System.getProperty("java.io.tmpdir"), portOffset == 0 ? "storefront-split" : "storefront-split-" + portOffset);
     }
 
     public static SplitPlatform start(Settings settings) throws IOException, InterruptedException {

@@ -177,6 +177,14 @@ public final class GracefulShutdown {
             }
             return;
         }
+        try {
+            stopOnce(reason);
+        } finally {
+            done.countDown(); // a second caller (the JVM's exit hook) never waits out the bound after a failed stop
+        }
+    }
+
+    private void stopOnce(String reason) {
         long started = System.nanoTime();
         draining.set(true);
         Thread watchdog = Thread.ofPlatform().daemon().name("shutdown-bound").start(() -> {
@@ -231,6 +239,5 @@ public final class GracefulShutdown {
         }
         watchdog.interrupt();
         LOG.log(Level.INFO, process + " stopped in " + (System.nanoTime() - started) / 1_000_000 + " ms");
-        done.countDown();
     }
 }
