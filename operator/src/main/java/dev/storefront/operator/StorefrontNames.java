@@ -65,6 +65,15 @@ public final class StorefrontNames {
         return sf.getMetadata().getName() + "-db";
     }
 
+    /** A CloudNativePG Database resource of one service (its database and owner role are {@link #database}). */
+    public static String cnpgDatabase(Storefront sf, ShopService service) {
+        return cnpgCluster(sf) + "-" + service.id();
+    }
+
+    public static String cnpgScheduledBackup(Storefront sf) {
+        return cnpgCluster(sf) + "-backup";
+    }
+
     /** CloudNativePG writes the superuser's credentials here when enableSuperuserAccess is on. */
     public static String cnpgSuperuserSecret(Storefront sf) {
         return cnpgCluster(sf) + "-superuser";

@@ -44,7 +44,13 @@ public class GeneratedSecretsDependent extends StorefrontBulkDependent<Secret> {
             String role = StorefrontNames.database(sf, service);
             data.put("username", () -> role);
             data.put("password", () -> SecretValues.password(32));
-            secrets.add(secret(sf, StorefrontNames.databaseSecret(sf, service), "database", data, existing));
+            Secret login = secret(sf, StorefrontNames.databaseSecret(sf, service), "database", data, existing);
+            if (sf.getSpec().database.mode == StorefrontSpec.DatabaseMode.CloudNativePG) {
+                // a managed role's passwordSecret: CloudNativePG expects basic-auth and re-reads it when labelled so
+                login.setType("kubernetes.io/basic-auth");
+                login.getMetadata().getLabels().put("cnpg.io/reload", "true");
+            }
+            secrets.add(login);
         }
         secrets.add(secret(sf, StorefrontNames.jwtSecret(sf), "auth",
                 Map.of(ServiceEnvironment.JWT_KEY, SecretValues::rsaPrivateKeyPem), existing));

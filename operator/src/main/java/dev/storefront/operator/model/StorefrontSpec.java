@@ -155,6 +155,32 @@ public class StorefrontSpec {
         public InClusterDatabase inCluster = new InClusterDatabase();
         public ExternalDatabase external;
         public CloudNativePgDatabase cloudNativePG = new CloudNativePgDatabase();
+        @JsonPropertyDescription("CloudNativePG mode only: a ScheduledBackup of the Cluster; the Cluster's own backup stanza (object store or snapshot class) is the user's and is kept.")
+        public Backup backup;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Backup {
+        @JsonPropertyDescription("CloudNativePG cron schedule with seconds (\"0 0 2 * * *\": 02:00 daily) or a descriptor such as @daily.")
+        @Required
+        @Pattern("^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|@every [0-9a-z.]+|(\\S+\\s+){5}\\S+)$")
+        public String schedule;
+        @Default("barmanObjectStore")
+        public BackupMethod method = BackupMethod.barmanObjectStore;
+        @JsonPropertyDescription("Instance to back up from; CloudNativePG's default (the Cluster's) when empty.")
+        public BackupTarget target;
+        @JsonPropertyDescription("Also take a backup as soon as the ScheduledBackup is created.")
+        @Default("false")
+        public Boolean immediate = false;
+        @Default("false")
+        public Boolean suspend = false;
+    }
+
+    public enum BackupMethod { barmanObjectStore, volumeSnapshot }
+
+    public enum BackupTarget {
+        primary,
+        @com.fasterxml.jackson.annotation.JsonProperty("prefer-standby") preferStandby
     }
 
     public enum DatabaseMode { InCluster, External, CloudNativePG }
