@@ -7,7 +7,11 @@ import dev.storefront.operator.model.Storefront;
 import dev.storefront.operator.model.StorefrontSpec;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -169,6 +173,183 @@ class PlatformOperatorTest {
         edit(ns, "shop", s -> s.getSpec().database.backup = null);
         await().atMost(WAIT).untilAsserted(() -> assertThat(get(ns, CnpgCluster.SCHEDULED_BACKUP_GVK, "shop-db-backup")).isNull());
         assertThat(spec(get(ns, CnpgCluster.GVK, "shop-db"))).containsEntry("backup", userBackup);
+    }
+
+    @Test
+    @Order(2)
+    void messagingReplicasThreeMakesAJetStreamClusterWithAUserPerService() throws Exception {
+        String ns = namespace("nats");
+        var sf = new Storefront();
+        sf.getMetadata().setName("shop");
+        sf.getMetadata().setNamespace(ns);
+        sf.getSpec().messaging.replicas = 3;
+        client.resource(sf).create();
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(client.apps().statefulSets().inNamespace(ns).withName("shop-nats").get()).isNotNull();
+            assertThat(client.apps().deployments().inNamespace(ns).withName("shop-order").get()).isNotNull();
+            assertThat(client.secrets().inNamespace(ns).withName("shop-nats-config").get()).isNotNull();
+        });
+        StatefulSet nats = client.apps().statefulSets().inNamespace(ns).withName("shop-nats").get();
+        assertThat(nats.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(nats.getSpec().getServiceName()).isEqualTo("shop-nats-cluster");
+        assertThat(nats.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+        var container = nats.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertThat(container.getArgs()).containsExactly("--config", "/etc/nats/nats.conf");
+        assertThat(container.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
+                .contains("client:4222", "cluster:6222", "monitor:8222");
+        assertThat(nats.getSpec().getTemplate().getSpec().getVolumes())
+                .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("shop-nats-config"));
+        var headless = client.services().inNamespace(ns).withName("shop-nats-cluster").get();
+        assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(headless.getSpec().getPublishNotReadyAddresses()).isTrue();
+
+        String conf = secretValue(ns, "shop-nats-config", "nats.conf");
+        for (ShopService service : ShopService.backends()) {
+            assertThat(secretValue(ns, "shop-nats-" + service.id(), "username")).isEqualTo(service.id());
+            String password = secretValue(ns, "shop-nats-" + service.id(), "password");
+            assertThat(password).hasSize(32);
+            assertThat(conf).contains("{ user: \"" + service.id() + "\", password: \"" + password + "\" }");
+        }
+        assertThat(conf).doesNotContain("user: \"web\"").contains("server_name: $POD_NAME")
+                .contains("nats-route://route:" + secretValue(ns, "shop-nats-config", "route-password")
+                        + "@shop-nats-2.shop-nats-cluster.nats.svc:6222");
+        assertNatsServerAccepts(conf);
+
+        Deployment order = client.apps().deployments().inNamespace(ns).withName("shop-order").get();
+        var env = order.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv();
+        assertThat(env).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("NATS_USER");
+            assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("shop-nats-order");
+        }).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("NATS_PASSWORD");
+            assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
+        });
+        assertThat(client.configMaps().inNamespace(ns).withName("shop-order-config").get().getData())
+                .containsEntry("STOREFRONT_EVENTS_REPLICAS", "3").containsEntry("NATS_URL", "nats://shop-nats:4222");
+        Deployment web = client.apps().deployments().inNamespace(ns).withName("shop-web").get();
+        assertThat(web.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv())
+                .noneMatch(e -> e.getName().startsWith("NATS"));
+
+        // a lost login is generated again; the servers' configuration follows and their pods roll
+        String hash = nats.getSpec().getTemplate().getMetadata().getAnnotations().get("storefront.dev/config-hash");
+        String oldPassword = secretValue(ns, "shop-nats-cart", "password");
+        client.secrets().inNamespace(ns).withName("shop-nats-cart").delete();
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+            String password = secretValue(ns, "shop-nats-cart", "password");
+            assertThat(password).isNotEqualTo(oldPassword);
+            assertThat(secretValue(ns, "shop-nats-config", "nats.conf")).contains(password).doesNotContain(oldPassword);
+            assertThat(client.apps().statefulSets().inNamespace(ns).withName("shop-nats").get().getSpec().getTemplate()
+                    .getMetadata().getAnnotations().get("storefront.dev/config-hash")).isNotEqualTo(hash);
+        });
+    }
+
+    @Test
+    @Order(3)
+    void networkPoliciesLetOnlyDatabaseAndMessagingUsersOutToThemAndTheMonitoringNamespaceIn() {
+        String ns = namespace("netpol");
+        var sf = new Storefront();
+        sf.getMetadata().setName("shop");
+        sf.getMetadata().setNamespace(ns);
+        sf.getSpec().monitoring.namespace = "monitoring";
+        client.resource(sf).create();
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(client.network().v1().networkPolicies().inNamespace(ns).list().getItems()).hasSize(5);
+            assertThat(client.apps().deployments().inNamespace(ns).list().getItems()).hasSize(ShopService.values().length);
+        });
+        var policies = client.network().v1().networkPolicies().inNamespace(ns).list().getItems();
+        for (var policy : policies) {
+            assertThat(policy.getSpec().getPolicyTypes()).as(policy.getMetadata().getName()).contains("Egress");
+        }
+        Map<String, String> web = podLabels(ns, "shop-web");
+        Map<String, String> order = podLabels(ns, "shop-order");
+        Map<String, String> postgres = Map.of("app.kubernetes.io/instance", "shop", "app.kubernetes.io/component", "postgres");
+        Map<String, String> nats = Map.of("app.kubernetes.io/instance", "shop", "app.kubernetes.io/component", "nats");
+
+        assertThat(egressTo(policies, web, postgres, 5432)).as("web to PostgreSQL").isFalse();
+        assertThat(egressTo(policies, web, nats, 4222)).as("web to NATS").isFalse();
+        assertThat(egressTo(policies, order, postgres, 5432)).as("order to PostgreSQL").isTrue();
+        assertThat(egressTo(policies, order, nats, 4222)).as("order to NATS").isTrue();
+        assertThat(egressTo(policies, order, podLabels(ns, "shop-auth"), 8080)).as("order to auth").isTrue();
+        for (var pod : List.of(web, order, postgres, nats)) {
+            assertThat(policies).filteredOn(p -> selects(p.getSpec().getPodSelector(), pod))
+                    .flatExtracting(p -> p.getSpec().getEgress())
+                    .anySatisfy(rule -> {
+                        assertThat(rule.getTo()).isNullOrEmpty();
+                        assertThat(rule.getPorts()).extracting(p -> p.getProtocol() + ":" + p.getPort().getIntVal())
+                                .containsExactlyInAnyOrder("UDP:53", "TCP:53");
+                    });
+        }
+        // in: web and order take metrics scrapes from the monitoring namespace, NATS its monitor port
+        for (var pod : List.of(web, order)) {
+            assertThat(ingressFromNamespace(policies, pod, "monitoring", 8080)).isTrue();
+        }
+        assertThat(ingressFromNamespace(policies, nats, "monitoring", 8222)).isTrue();
+        assertThat(ingressFromNamespace(policies, postgres, "monitoring", 5432)).isFalse();
+        var postgresPolicy = client.network().v1().networkPolicies().inNamespace(ns).withName("shop-postgres").get();
+        assertThat(postgresPolicy.getSpec().getIngress()).noneMatch(rule -> rule.getFrom().stream()
+                .anyMatch(peer -> peer.getPodSelector() != null && selects(peer.getPodSelector(), web)));
+        assertThat(postgresPolicy.getSpec().getIngress()).anyMatch(rule -> rule.getFrom().stream()
+                .anyMatch(peer -> peer.getPodSelector() != null && selects(peer.getPodSelector(), order)));
+
+        // CloudNativePG: the database clients go out to the Cluster's pods
+        var cnpg = client.network().v1().networkPolicies().inNamespace("cnpg").withName("shop-database-clients").get();
+        assertThat(cnpg.getSpec().getEgress().getFirst().getTo().getFirst().getPodSelector().getMatchLabels())
+                .containsEntry("cnpg.io/cluster", "shop-db");
+    }
+
+    /** Whether some policy selecting the source allows egress to a pod with the target's labels on that port. */
+    private static boolean egressTo(List<NetworkPolicy> policies, Map<String, String> source, Map<String, String> target, int port) {
+        return policies.stream().filter(p -> selects(p.getSpec().getPodSelector(), source))
+                .flatMap(p -> p.getSpec().getEgress().stream())
+                .filter(rule -> rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == port))
+                .anyMatch(rule -> rule.getTo() == null || rule.getTo().isEmpty() || rule.getTo().stream()
+                        .anyMatch(peer -> peer.getPodSelector() != null && peer.getNamespaceSelector() == null
+                                && selects(peer.getPodSelector(), target)));
+    }
+
+    private static boolean ingressFromNamespace(List<NetworkPolicy> policies, Map<String, String> pod, String namespace, int port) {
+        return policies.stream().filter(p -> selects(p.getSpec().getPodSelector(), pod))
+                .flatMap(p -> p.getSpec().getIngress().stream())
+                .filter(rule -> rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == port))
+                .anyMatch(rule -> rule.getFrom().stream().anyMatch(peer -> peer.getNamespaceSelector() != null
+                        && namespace.equals(peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name"))));
+    }
+
+    /** The API server's label selector semantics, for matchLabels and In (all the operator uses). */
+    private static boolean selects(LabelSelector selector, Map<String, String> labels) {
+        boolean labelsMatch = selector.getMatchLabels() == null || selector.getMatchLabels().entrySet().stream()
+                .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+        boolean expressionsMatch = selector.getMatchExpressions() == null || selector.getMatchExpressions().stream()
+                .allMatch(e -> {
+                    assertThat(e.getOperator()).isEqualTo("In");
+                    return e.getValues().contains(labels.get(e.getKey()));
+                });
+        return labelsMatch && expressionsMatch;
+    }
+
+    private static Map<String, String> podLabels(String ns, String deployment) {
+        return client.apps().deployments().inNamespace(ns).withName(deployment).get().getSpec().getTemplate()
+                .getMetadata().getLabels();
+    }
+
+    /** nats-server's own configuration check (-t), where the binary is installed (Debian's nats-server here). */
+    private static void assertNatsServerAccepts(String conf) throws Exception {
+        var binary = java.nio.file.Path.of("/usr/sbin/nats-server");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(binary), "nats-server is not installed");
+        var file = Files.createTempFile("nats", ".conf");
+        Files.writeString(file, conf.replace("\"/data\"", "\"" + Files.createTempDirectory("nats-data") + "\""));
+        var process = new ProcessBuilder(binary.toString(), "-c", file.toString(), "-t").redirectErrorStream(true);
+        process.environment().put("POD_NAME", "shop-nats-0");
+        Process run = process.start();
+        String output = new String(run.getInputStream().readAllBytes());
+        assertThat(run.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.exitValue()).as(output).isZero();
+    }
+
+    private static String secretValue(String ns, String name, String key) {
+        var secret = client.secrets().inNamespace(ns).withName(name).get();
+        return new String(java.util.Base64.getDecoder().decode(secret.getData().get(key)));
     }
 
     @Test

@@ -41,6 +41,7 @@ public class StorefrontSpec {
     public Payment payment = new Payment();
     public Mail mail = new Mail();
     public Admin admin = new Admin();
+    public Monitoring monitoring = new Monitoring();
 
     @JsonPropertyDescription("Seed demo products and users into empty databases.")
     @Default("false")
@@ -253,6 +254,11 @@ public class StorefrontSpec {
     public static class Messaging {
         @Default("InCluster")
         public MessagingMode mode = MessagingMode.InCluster;
+        @JsonPropertyDescription("JetStream replicas of the event stream; in-cluster also the NATS server count (3 or 5: a JetStream cluster). Fixed at creation: a single server's volume cannot join a cluster.")
+        @Default("1")
+        @ValidationRule(value = "self == 1 || self == 3 || self == 5", message = "messaging.replicas must be 1, 3 or 5")
+        @ValidationRule(value = "self == oldSelf", message = "messaging.replicas cannot be changed; make a new Storefront to move to a NATS cluster")
+        public Integer replicas = 1;
         public InClusterNats inCluster = new InClusterNats();
         public ExternalNats external;
     }
@@ -381,5 +387,12 @@ public class StorefrontSpec {
         @Default("admin@storefront.local")
         @Pattern("^[^@\\s]+@[^@\\s]+$")
         public String email = "admin@storefront.local";
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Monitoring {
+        @JsonPropertyDescription("Namespace of the Prometheus that scrapes the services' /observe/metrics; the NetworkPolicies let it in.")
+        @Pattern(DNS_NAME)
+        public String namespace;
     }
 }
