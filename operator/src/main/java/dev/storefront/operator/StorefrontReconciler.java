@@ -127,8 +127,8 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
                 CnpgCluster.desired(sf), sf.getSpec().database.reclaimPolicy == StorefrontSpec.ReclaimPolicy.Delete,
                 errors, setupProblems);
         var cnpgDatabases = new java.util.LinkedHashMap<ShopService, GenericKubernetesResource>();
-        if (!setupProblems.containsKey("database")) {
-            // owned in every mode: the Database's own reclaim policy decides whether deleting it drops the database
+        if (sf.getSpec().database.mode == StorefrontSpec.DatabaseMode.CloudNativePG && !setupProblems.containsKey("database")) {
+            // owned under either reclaim policy: the Database's own policy decides whether deleting it drops the database
             for (ShopService service : ShopService.backends()) {
                 cnpgDatabases.put(service, applyGeneric(sf, context, CnpgCluster.DATABASE_GVK,
                         StorefrontNames.cnpgDatabase(sf, service), CnpgCluster.database(sf, service), true, errors, setupProblems));
