@@ -250,6 +250,12 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
         if (spec.payment.provider == StorefrontSpec.PaymentProvider.stripe && spec.payment.secretRef == null) {
             problems.add("payment.provider stripe needs payment.secretRef");
         }
+        if (spec.database.backup != null && spec.database.mode != StorefrontSpec.DatabaseMode.CloudNativePG) {
+            problems.add("database.backup needs database.mode CloudNativePG (back up other servers with their own tools)");
+        }
+        if (spec.messaging.replicas != null && !List.of(1, 3, 5).contains(spec.messaging.replicas)) {
+            problems.add("messaging.replicas must be 1, 3 or 5 (a JetStream cluster needs a majority), not " + spec.messaging.replicas);
+        }
         return problems;
     }
 

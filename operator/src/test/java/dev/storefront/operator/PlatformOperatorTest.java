@@ -353,6 +353,29 @@ class PlatformOperatorTest {
     }
 
     @Test
+    @Order(4)
+    void messagingReplicasIsOneThreeOrFiveAndFixedAndABackupNeedsCloudNativePg() throws Exception {
+        var crd = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(TestSupport.generatedCrd().toFile());
+        var replicas = crd.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/messaging/properties/replicas");
+        assertThat(replicas.path("x-kubernetes-validations").findValuesAsText("rule"))
+                .containsExactlyInAnyOrder("self == 1 || self == 3 || self == 5", "self == oldSelf");
+        var schedule = crd.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/database/properties/backup/properties/schedule/pattern").asText();
+        assertThat("0 0 2 * * *").matches(schedule);
+        assertThat("@daily").matches(schedule);
+        assertThat("0 2 * * *").as("five fields: CloudNativePG wants seconds first").doesNotMatch(schedule);
+
+        // what an API server without CEL let through, the operator reports
+        var sf = new Storefront();
+        sf.getMetadata().setName("x");
+        sf.getSpec().messaging.replicas = 2;
+        sf.getSpec().database.backup = new StorefrontSpec.Backup();
+        sf.getSpec().database.backup.schedule = "@daily";
+        assertThat(StorefrontReconciler.specProblems(sf)).anySatisfy(p -> assertThat(p).contains("messaging.replicas must be 1, 3 or 5"))
+                .anySatisfy(p -> assertThat(p).contains("database.backup needs database.mode CloudNativePG"));
+    }
+
+    @Test
     @Order(100)
     void everyApiCallTheOperatorMadeIsGrantedByTheChartsClusterRole() throws Exception {
         var used = new TreeSet<OperatorPermissions.Permission>();
