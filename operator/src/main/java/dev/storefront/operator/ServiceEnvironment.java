@@ -52,6 +52,9 @@ public final class ServiceEnvironment {
         data.put(envName("storefront.db.url"), DatabaseEndpoint.of(sf).jdbcUrl(sf, service));
         // the operator provisions the database; services must not try to create it with their login role
         data.put(envName("storefront.db.create-database"), "false");
+        if (spec.messaging.replicas != null && spec.messaging.replicas != 1) {
+            data.put(envName("storefront.events.replicas"), String.valueOf(spec.messaging.replicas));
+        }
         if (spec.messaging.mode == StorefrontSpec.MessagingMode.InCluster) {
             data.put("NATS_URL", "nats://" + StorefrontNames.nats(sf) + ":4222");
         } else if (spec.messaging.external.credentialsSecretRef == null) {
@@ -100,6 +103,11 @@ public final class ServiceEnvironment {
                     ? spec.messaging.external.credentialsSecretRef : null;
             if (natsCredentials != null) {
                 env.add(fromSecret("NATS_URL", natsCredentials.name, natsCredentials.key));
+            }
+            if (spec.messaging.mode == StorefrontSpec.MessagingMode.InCluster) {
+                // each service logs in to the in-cluster NATS as itself
+                env.add(fromSecret(envName("nats.user"), StorefrontNames.natsSecret(sf, service), "username"));
+                env.add(fromSecret(envName("nats.password"), StorefrontNames.natsSecret(sf, service), "password"));
             }
         }
         switch (service) {

@@ -61,8 +61,32 @@ public final class StorefrontNames {
         return sf.getMetadata().getName() + "-nats";
     }
 
+    /** The headless Service a NATS cluster's pods find each other's routes through. */
+    public static String natsCluster(Storefront sf) {
+        return nats(sf) + "-cluster";
+    }
+
+    /** Generated nats-server configuration (it holds the users' passwords, so it is a Secret). */
+    public static String natsConfigSecret(Storefront sf) {
+        return nats(sf) + "-config";
+    }
+
+    /** One service's NATS login. */
+    public static String natsSecret(Storefront sf, ShopService service) {
+        return nats(sf) + "-" + service.id();
+    }
+
     public static String cnpgCluster(Storefront sf) {
         return sf.getMetadata().getName() + "-db";
+    }
+
+    /** A CloudNativePG Database resource of one service (its database and owner role are {@link #database}). */
+    public static String cnpgDatabase(Storefront sf, ShopService service) {
+        return cnpgCluster(sf) + "-" + service.id();
+    }
+
+    public static String cnpgScheduledBackup(Storefront sf) {
+        return cnpgCluster(sf) + "-backup";
     }
 
     /** CloudNativePG writes the superuser's credentials here when enableSuperuserAccess is on. */

@@ -126,12 +126,22 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
         GenericKubernetesResource cluster = applyGeneric(sf, context, CnpgCluster.GVK, StorefrontNames.cnpgCluster(sf),
                 CnpgCluster.desired(sf), sf.getSpec().database.reclaimPolicy == StorefrontSpec.ReclaimPolicy.Delete,
                 errors, setupProblems);
+        var cnpgDatabases = new java.util.LinkedHashMap<ShopService, GenericKubernetesResource>();
+        if (sf.getSpec().database.mode == StorefrontSpec.DatabaseMode.CloudNativePG && !setupProblems.containsKey("database")) {
+            // owned under either reclaim policy: the Database's own policy decides whether deleting it drops the database
+            for (ShopService service : ShopService.backends()) {
+                cnpgDatabases.put(service, applyGeneric(sf, context, CnpgCluster.DATABASE_GVK,
+                        StorefrontNames.cnpgDatabase(sf, service), CnpgCluster.database(sf, service), true, errors, setupProblems));
+            }
+            applyGeneric(sf, context, CnpgCluster.SCHEDULED_BACKUP_GVK, StorefrontNames.cnpgScheduledBackup(sf),
+                    CnpgCluster.scheduledBackup(sf), true, errors, setupProblems);
+        }
         GenericKubernetesResource route = applyGeneric(sf, context, HttpRoute.GVK, StorefrontNames.route(sf),
                 HttpRoute.desired(sf), true, errors, setupProblems);
 
         Verdict database = setupProblems.containsKey("database")
                 ? Verdict.isFalse(Conditions.DATABASE_READY, "CloudNativePGNotInstalled", setupProblems.get("database"))
-                : database(sf, context, status, errors, cluster);
+                : database(sf, context, status, errors, cluster, cnpgDatabases);
         Verdict messaging = messaging(sf, context);
         Verdict services = services(sf, context, status);
         Verdict gateway = setupProblems.containsKey("gateway")
@@ -185,6 +195,10 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
             LOG.info("Storefront {} deleted; reclaimPolicy Retain keeps its databases", ResourceID.fromResource(sf));
             return DeleteControl.defaultDelete();
         }
+        if (sf.getSpec().database.mode == StorefrontSpec.DatabaseMode.CloudNativePG) {
+            // the Database resources (owned, reclaim policy delete) and the owned Cluster go with the Storefront
+            return DeleteControl.defaultDelete();
+        }
         DatabaseEndpoint endpoint = DatabaseEndpoint.of(sf);
         try {
             AdminLogin admin = adminLogin(sf, context, endpoint);
@@ -236,6 +250,12 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
         if (spec.payment.provider == StorefrontSpec.PaymentProvider.stripe && spec.payment.secretRef == null) {
             problems.add("payment.provider stripe needs payment.secretRef");
         }
+        if (spec.database.backup != null && spec.database.mode != StorefrontSpec.DatabaseMode.CloudNativePG) {
+            problems.add("database.backup needs database.mode CloudNativePG (back up other servers with their own tools)");
+        }
+        if (spec.messaging.replicas != null && !List.of(1, 3, 5).contains(spec.messaging.replicas)) {
+            problems.add("messaging.replicas must be 1, 3 or 5 (a JetStream cluster needs a majority), not " + spec.messaging.replicas);
+        }
         return problems;
     }
 
@@ -244,10 +264,14 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
                                                           io.javaoperatorsdk.operator.processing.dependent.kubernetes.GroupVersionKindPlural gvk,
                                                           String name, GenericKubernetesResource desired, boolean owned,
                                                           List<String> errors, Map<String, String> setupProblems) {
+        boolean cnpg = CnpgCluster.kinds().contains(gvk);
         try {
-            return GenericChildren.reconcile(context.getClient(), sf, gvk, name, desired, owned);
+            // CloudNativePG objects are shared with CNPG and their users: only the operator's own fields are written
+            return cnpg ? GenericChildren.applyOwnedFields(context.getClient(), sf, gvk, name, desired, owned,
+                    context.getControllerConfiguration().getConfigurationService().ssaBasedCreateUpdateMatchForDependentResources())
+                    : GenericChildren.reconcile(context.getClient(), sf, gvk, name, desired, owned);
         } catch (GenericChildren.CrdMissingException e) {
-            setupProblems.put(gvk == CnpgCluster.GVK ? "database" : "gateway", e.getMessage() + ".");
+            setupProblems.put(cnpg ? "database" : "gateway", e.getMessage() + ".");
         } catch (RuntimeException e) {
             errors.add(gvk.getKind() + " " + name + ": " + e.getMessage());
         }
@@ -255,7 +279,7 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
     }
 
     private Verdict database(Storefront sf, Context<Storefront> context, StorefrontStatus status, List<String> errors,
-                             GenericKubernetesResource cluster) {
+                             GenericKubernetesResource cluster, Map<ShopService, GenericKubernetesResource> cnpgDatabases) {
         var spec = sf.getSpec();
         DatabaseEndpoint endpoint = DatabaseEndpoint.of(sf);
         Map<String, Secret> generated = byName(context.getSecondaryResources(Secret.class), s -> s.getMetadata().getName());
@@ -285,6 +309,7 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
                     return Verdict.isFalse(Conditions.DATABASE_READY, "ClusterStarting", "The CloudNativePG Cluster "
                             + StorefrontNames.cnpgCluster(sf) + " has no ready instance yet (is the CloudNativePG operator installed?).");
                 }
+                return cnpgDatabasesReady(sf, status, cnpgDatabases);
             }
             case External -> {
             }
@@ -332,6 +357,26 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
         status.databases.forEach(d -> d.applied = true);
         return Verdict.isTrue(Conditions.DATABASE_READY, "Provisioned", databases.size() + " databases and login roles "
                 + "exist on " + endpoint.host() + ":" + endpoint.port() + ".");
+    }
+
+    /** CloudNativePG makes the databases and roles itself (Database resources, managed roles): report what it says. */
+    private static Verdict cnpgDatabasesReady(Storefront sf, StorefrontStatus status,
+                                              Map<ShopService, GenericKubernetesResource> databases) {
+        var pending = new ArrayList<String>();
+        for (var db : status.databases) {
+            var resource = databases.get(ShopService.valueOf(db.service.toUpperCase(java.util.Locale.ROOT)));
+            db.applied = CnpgCluster.isApplied(resource);
+            if (!db.applied) {
+                String problem = CnpgCluster.problem(resource);
+                pending.add(db.database + (problem == null ? "" : " (" + problem + ")"));
+            }
+        }
+        if (!pending.isEmpty()) {
+            return Verdict.isFalse(Conditions.DATABASE_READY, "DatabasesPending", "CloudNativePG has not applied the "
+                    + "Database resources of " + String.join(", ", pending) + " in Cluster " + StorefrontNames.cnpgCluster(sf) + " yet.");
+        }
+        return Verdict.isTrue(Conditions.DATABASE_READY, "Provisioned", status.databases.size() + " databases and "
+                + "login roles exist in the CloudNativePG Cluster " + StorefrontNames.cnpgCluster(sf) + ".");
     }
 
     private Verdict messaging(Storefront sf, Context<Storefront> context) {

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CrdTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final String FIX = "the checked-in CRD differs from the one generated from the Java types; run "
-            + "`mvn -pl operator -Pupdate-crds process-classes` and commit crds/ and charts/storefront-operator/crds/";
+            + "`mvn -pl operator -Pupdate-crds process-classes` and commit crds/ and charts/storefront-operator/files/crds/";
     private static JsonNode version;
     private static JsonSchema schema;
 
@@ -42,7 +42,7 @@ class CrdTest {
         String generated = Files.readString(TestSupport.generatedCrd());
         String file = TestSupport.generatedCrd().getFileName().toString();
         assertThat(Files.readString(TestSupport.repoRoot().resolve("crds").resolve(file))).as(FIX).isEqualTo(generated);
-        assertThat(Files.readString(TestSupport.repoRoot().resolve("charts/storefront-operator/crds").resolve(file)))
+        assertThat(Files.readString(TestSupport.repoRoot().resolve("charts/storefront-operator/files/crds").resolve(file)))
                 .as(FIX).isEqualTo(generated);
     }
 

@@ -64,7 +64,8 @@ class StorefrontOperatorTest {
             "STOREFRONT_SERVICES_AUTH_URL", "STOREFRONT_SERVICES_CATALOG_URL", "STOREFRONT_SERVICES_INVENTORY_URL",
             "STOREFRONT_SERVICES_CART_URL", "STOREFRONT_SERVICES_ORDER_URL", "STOREFRONT_SERVICES_CHECKOUT_URL",
             "STOREFRONT_SERVICES_PAYMENT_URL", "STOREFRONT_SERVICES_NOTIFY_URL",
-            "STOREFRONT_SHUTDOWN_DRAIN_DASH_MS", "STOREFRONT_SHUTDOWN_TIMEOUT_DASH_MS");
+            "STOREFRONT_SHUTDOWN_DRAIN_DASH_MS", "STOREFRONT_SHUTDOWN_TIMEOUT_DASH_MS",
+            "NATS_USER", "NATS_PASSWORD", "STOREFRONT_EVENTS_REPLICAS");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static KubernetesMockServer server;
@@ -129,9 +130,12 @@ class StorefrontOperatorTest {
             var secrets = new TreeSet<String>(List.of(name + "-jwt", name + "-service-clients", name + "-admin",
                     name + "-postgres-admin"));
             ShopService.backends().forEach(s -> secrets.add(name + "-db-" + s.id()));
+            ShopService.backends().forEach(s -> secrets.add(name + "-nats-" + s.id()));
+            secrets.add(name + "-nats-config");
             assertThat(names(client.secrets().inNamespace(ns).list().getItems())).isEqualTo(secrets);
             assertThat(names(client.network().v1().networkPolicies().inNamespace(ns).list().getItems()))
-                    .containsExactly(name + "-nats", name + "-postgres", name + "-services");
+                    .containsExactly(name + "-database-clients", name + "-messaging-clients", name + "-nats",
+                            name + "-postgres", name + "-services");
             // the kind example goes in through the Gateway API: an HTTPRoute, no Ingress
             assertThat(httpRoute(ns, name)).isNotNull();
             assertThat(client.network().v1().ingresses().inNamespace(ns).list().getItems()).isEmpty();
@@ -234,7 +238,8 @@ class StorefrontOperatorTest {
         });
         assertThat(client.apps().statefulSets().inNamespace(ns).list().getItems()).isEmpty();
         assertThat(names(client.network().v1().networkPolicies().inNamespace(ns).list().getItems()))
-                .containsExactly("shop-services");
+                .containsExactly("shop-database-clients", "shop-mail", "shop-messaging-clients", "shop-payment-provider",
+                        "shop-services");
         Ingress ingress = client.network().v1().ingresses().inNamespace(ns).withName(name).get();
         assertThat(ingress.getSpec().getTls().getFirst().getSecretName()).isEqualTo("shop-example-com-tls");
         assertThat(ingress.getMetadata().getAnnotations()).containsEntry("nginx.ingress.kubernetes.io/limit-rps", "50");

@@ -44,7 +44,13 @@ public class GeneratedSecretsDependent extends StorefrontBulkDependent<Secret> {
             String role = StorefrontNames.database(sf, service);
             data.put("username", () -> role);
             data.put("password", () -> SecretValues.password(32));
-            secrets.add(secret(sf, StorefrontNames.databaseSecret(sf, service), "database", data, existing));
+            Secret login = secret(sf, StorefrontNames.databaseSecret(sf, service), "database", data, existing);
+            if (sf.getSpec().database.mode == StorefrontSpec.DatabaseMode.CloudNativePG) {
+                // a managed role's passwordSecret: CloudNativePG expects basic-auth and re-reads it when labelled so
+                login.setType("kubernetes.io/basic-auth");
+                login.getMetadata().getLabels().put("cnpg.io/reload", "true");
+            }
+            secrets.add(login);
         }
         secrets.add(secret(sf, StorefrontNames.jwtSecret(sf), "auth",
                 Map.of(ServiceEnvironment.JWT_KEY, SecretValues::rsaPrivateKeyPem), existing));
@@ -66,12 +72,36 @@ public class GeneratedSecretsDependent extends StorefrontBulkDependent<Secret> {
         adminSecret.getData().put("email", encode(adminEmail)); // follows the spec, the password stays
         secrets.add(adminSecret);
 
+        if (sf.getSpec().messaging.mode == StorefrontSpec.MessagingMode.InCluster) {
+            secrets.addAll(natsSecrets(sf, existing));
+        }
+
         if (sf.getSpec().database.mode == StorefrontSpec.DatabaseMode.InCluster) {
             var pg = new LinkedHashMap<String, Supplier<String>>();
             pg.put("username", () -> "postgres");
             pg.put("password", () -> SecretValues.password(32));
             secrets.add(secret(sf, StorefrontNames.postgresAdminSecret(sf), "postgres", pg, existing));
         }
+        return secrets;
+    }
+
+    /** A NATS login per service, and the server configuration derived from them (so it follows the kept values). */
+    private static List<Secret> natsSecrets(Storefront sf, Map<ResourceID, Secret> existing) {
+        var secrets = new ArrayList<Secret>();
+        var passwords = new LinkedHashMap<ShopService, String>();
+        for (ShopService service : ShopService.backends()) {
+            var data = new LinkedHashMap<String, Supplier<String>>();
+            data.put("username", service::id);
+            data.put("password", () -> SecretValues.password(32));
+            Secret login = secret(sf, StorefrontNames.natsSecret(sf, service), "nats", data, existing);
+            passwords.put(service, decode(login.getData().get("password")));
+            secrets.add(login);
+        }
+        Secret config = secret(sf, StorefrontNames.natsConfigSecret(sf), "nats",
+                Map.of("route-password", () -> SecretValues.password(32)), existing);
+        config.getData().put(NatsConfig.KEY, encode(NatsConfig.render(sf, passwords,
+                decode(config.getData().get("route-password")))));
+        secrets.add(config);
         return secrets;
     }
 

@@ -41,6 +41,7 @@ public class StorefrontSpec {
     public Payment payment = new Payment();
     public Mail mail = new Mail();
     public Admin admin = new Admin();
+    public Monitoring monitoring = new Monitoring();
 
     @JsonPropertyDescription("Seed demo products and users into empty databases.")
     @Default("false")
@@ -155,6 +156,32 @@ public class StorefrontSpec {
         public InClusterDatabase inCluster = new InClusterDatabase();
         public ExternalDatabase external;
         public CloudNativePgDatabase cloudNativePG = new CloudNativePgDatabase();
+        @JsonPropertyDescription("CloudNativePG mode only: a ScheduledBackup of the Cluster; the Cluster's own backup stanza (object store or snapshot class) is the user's and is kept.")
+        public Backup backup;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Backup {
+        @JsonPropertyDescription("CloudNativePG cron schedule with seconds (\"0 0 2 * * *\": 02:00 daily) or a descriptor such as @daily.")
+        @Required
+        @Pattern("^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|@every [0-9a-z.]+|(\\S+\\s+){5}\\S+)$")
+        public String schedule;
+        @Default("barmanObjectStore")
+        public BackupMethod method = BackupMethod.barmanObjectStore;
+        @JsonPropertyDescription("Instance to back up from; CloudNativePG's default (the Cluster's) when empty.")
+        public BackupTarget target;
+        @JsonPropertyDescription("Also take a backup as soon as the ScheduledBackup is created.")
+        @Default("false")
+        public Boolean immediate = false;
+        @Default("false")
+        public Boolean suspend = false;
+    }
+
+    public enum BackupMethod { barmanObjectStore, volumeSnapshot }
+
+    public enum BackupTarget {
+        primary,
+        @com.fasterxml.jackson.annotation.JsonProperty("prefer-standby") preferStandby
     }
 
     public enum DatabaseMode { InCluster, External, CloudNativePG }
@@ -227,6 +254,11 @@ public class StorefrontSpec {
     public static class Messaging {
         @Default("InCluster")
         public MessagingMode mode = MessagingMode.InCluster;
+        @JsonPropertyDescription("JetStream replicas of the event stream; in-cluster also the NATS server count (3 or 5: a JetStream cluster). Fixed at creation: a single server's volume cannot join a cluster.")
+        @Default("1")
+        @ValidationRule(value = "self == 1 || self == 3 || self == 5", message = "messaging.replicas must be 1, 3 or 5")
+        @ValidationRule(value = "self == oldSelf", message = "messaging.replicas cannot be changed; make a new Storefront to move to a NATS cluster")
+        public Integer replicas = 1;
         public InClusterNats inCluster = new InClusterNats();
         public ExternalNats external;
     }
@@ -355,5 +387,12 @@ public class StorefrontSpec {
         @Default("admin@storefront.local")
         @Pattern("^[^@\\s]+@[^@\\s]+$")
         public String email = "admin@storefront.local";
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Monitoring {
+        @JsonPropertyDescription("Namespace of the Prometheus that scrapes the services' /observe/metrics; the NetworkPolicies let it in.")
+        @Pattern(DNS_NAME)
+        public String namespace;
     }
 }
