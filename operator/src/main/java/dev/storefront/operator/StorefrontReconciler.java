@@ -86,6 +86,7 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
 
     /** Storefront -> fingerprint of the last successful provisioning, so JDBC runs only when something changed. */
     private final Map<ResourceID, String> provisioned = new ConcurrentHashMap<>();
+    private final StorefrontEvents events = new StorefrontEvents();
 
     @Override
     public UpdateControl<Storefront> reconcile(Storefront sf, Context<Storefront> context) throws Exception {
@@ -191,7 +192,11 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
             if (admin == null) {
                 throw new SQLException("admin Secret " + endpoint.adminSecret().name + " is missing or incomplete");
             }
-            new DatabaseProvisioner(admin).drop(serviceDatabases(sf, Map.of()));
+            var refused = new DatabaseProvisioner(admin).drop(owner(sf), serviceDatabases(sf, Map.of()));
+            for (var refusal : refused) {
+                LOG.warn("Storefront {}: {}", ResourceID.fromResource(sf), refusal.message());
+                events.warning(context.getClient(), sf, "NotOwned", refusal.message() + " (not dropped).");
+            }
             LOG.info("Storefront {} deleted; dropped its databases and roles", ResourceID.fromResource(sf));
             return DeleteControl.defaultDelete();
         } catch (SQLException | RuntimeException e) {
@@ -317,7 +322,16 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
                 .collect(Collectors.joining(","));
         if (!fingerprint.equals(provisioned.get(id))) {
             try {
-                new DatabaseProvisioner(admin).provision(databases);
+                var refused = new DatabaseProvisioner(admin).provision(owner(sf), databases);
+                if (!refused.isEmpty()) {
+                    String message = refused.stream().map(DatabaseProvisioner.Refusal::message)
+                            .collect(Collectors.joining("; ")) + ". Drop or rename it, or set database.namePrefix.";
+                    refused.forEach(r -> LOG.warn("Storefront {}: {}", id, r.message()));
+                    events.warning(context.getClient(), sf, "NotOwned", message);
+                    status.databases.forEach(d -> d.applied = refused.stream().noneMatch(
+                            r -> r.name().equals(d.database) || r.name().equals(d.role)));
+                    return Verdict.isFalse(Conditions.DATABASE_READY, "NotOwned", message);
+                }
                 provisioned.put(id, fingerprint);
                 LOG.info("Storefront {}: provisioned {} databases on {}", id, databases.size(), admin);
             } catch (SQLException e) {
@@ -461,6 +475,11 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
         }
         return username == null ? null
                 : new AdminLogin(endpoint.host(), endpoint.port(), endpoint.sslMode(), username, password);
+    }
+
+    static DatabaseProvisioner.Owner owner(Storefront sf) {
+        var metadata = sf.getMetadata();
+        return new DatabaseProvisioner.Owner(metadata.getUid(), metadata.getNamespace(), metadata.getName());
     }
 
     static List<ServiceDatabase> serviceDatabases(Storefront sf, Map<ShopService, String> passwords) {

@@ -172,7 +172,7 @@ class StorefrontOperatorTest {
         assertThat(envNames).contains("STOREFRONT_DB_URL", "STOREFRONT_DB_USER", "STOREFRONT_DB_PASSWORD", "NATS_URL",
                 "STOREFRONT_AUTH_SIGNING_DASH_KEY", "STOREFRONT_AUTH_SERVICE_DASH_CLIENTS", "STOREFRONT_SERVICES_ORDER_URL");
         assertThat(authConfig.getData()).containsEntry("STOREFRONT_DB_URL",
-                "jdbc:postgresql://storefront-postgres." + ns + ".svc:5432/storefront_auth?sslmode=disable")
+                "jdbc:postgresql://storefront-postgres." + ns + ".svc:5432/kind_storefront_auth?sslmode=disable")
                 .containsEntry("NATS_URL", "nats://storefront-nats:4222")
                 .containsEntry("STOREFRONT_DEMO_DASH_DATA", "true")
                 .containsEntry("STOREFRONT_SHUTDOWN_DRAIN_DASH_MS", "0")

@@ -149,7 +149,7 @@ public class StorefrontSpec {
         @JsonPropertyDescription("Delete drops the databases and roles when the Storefront is deleted; Retain keeps them.")
         @Default("Retain")
         public ReclaimPolicy reclaimPolicy = ReclaimPolicy.Retain;
-        @JsonPropertyDescription("Prefix of database and role names (<prefix>_<service>); defaults to the Storefront name.")
+        @JsonPropertyDescription("Prefix of database and role names (<prefix>_<service>); defaults to <namespace>_<name>.")
         @Pattern("^[a-z][a-z0-9_]{0,39}$")
         public String namePrefix;
         public InClusterDatabase inCluster = new InClusterDatabase();
