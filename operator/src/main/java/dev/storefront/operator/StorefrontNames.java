@@ -21,6 +21,8 @@ public final class StorefrontNames {
     /** Informers only watch what the operator labelled, not every Secret in the cluster. */
     public static final String MANAGED_SELECTOR = LABEL_MANAGED_BY + "=" + MANAGED_BY;
     public static final String CONFIG_HASH_ANNOTATION = Storefront.GROUP + "/config-hash";
+    /** A digest of every Secret value the pods read: a changed or re-keyed Secret rolls them. */
+    public static final String SECRET_HASH_ANNOTATION = Storefront.GROUP + "/secret-hash";
 
     private StorefrontNames() {
     }

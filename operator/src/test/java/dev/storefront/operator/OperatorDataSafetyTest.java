@@ -137,7 +137,206 @@ class OperatorDataSafetyTest {
         assertThat(TestSupport.databasesLike(RUN + "_foreign_shop_")).containsExactly(taken);
     }
 
+    @Test
+    void retainKeepsTheVolumeAndTheAdminSecretAndARecreatedStorefrontAdoptsThemAndLogsIn() throws Exception {
+        String ns = namespace("retain");
+        var sf = new Storefront();
+        sf.getMetadata().setName("kept");
+        sf.getMetadata().setNamespace(ns);
+        String firstUid = create(sf).getMetadata().getUid();
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(client.secrets().inNamespace(ns).withName("kept-postgres-admin").get()).isNotNull();
+            assertThat(client.apps().statefulSets().inNamespace(ns).withName("kept-postgres").get()).isNotNull();
+        });
+        Secret admin = client.secrets().inNamespace(ns).withName("kept-postgres-admin").get();
+        assertThat(admin.getMetadata().getOwnerReferences()).as("garbage collection must not take it").isEmpty();
+        // the StatefulSet controller gives the volume no owner reference either under this policy
+        assertThat(client.apps().statefulSets().inNamespace(ns).withName("kept-postgres").get().getSpec()
+                .getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Retain");
+        String password = secretValue(ns, "kept-postgres-admin", "password");
+        // what initdb wrote into the kept volume: the superuser with that password (here on the local server)
+        String superuser = RUN + "_retain_superuser";
+        try (var connection = TestSupport.admin(); var sql = connection.createStatement()) {
+            sql.execute("CREATE ROLE \"" + superuser + "\" LOGIN PASSWORD '" + password + "'");
+        }
+
+        client.resources(Storefront.class).inNamespace(ns).withName("kept").delete();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(get(ns, "kept")).isNull());
+        assertThat(events(ns)).anySatisfy(e -> assertThat(e).startsWith("Normal Retained").contains("kept-postgres-admin"));
+
+        var again = new Storefront();
+        again.getMetadata().setName("kept");
+        again.getMetadata().setNamespace(ns);
+        assertThat(create(again).getMetadata().getUid()).isNotEqualTo(firstUid);
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(condition(get(ns, "kept"), Conditions.DATABASE_READY).getReason()).isEqualTo("PostgresStarting"));
+        assertThat(secretValue(ns, "kept-postgres-admin", "password")).as("adopted, not regenerated").isEqualTo(password);
+        assertThat(TestSupport.passwordMatches(superuser, secretValue(ns, "kept-postgres-admin", "password")))
+                .as("the adopted Secret logs in to the kept server").isTrue();
+        var env = client.apps().statefulSets().inNamespace(ns).withName("kept-postgres").get().getSpec().getTemplate()
+                .getSpec().getContainers().getFirst().getEnv();
+        assertThat(env).filteredOn(e -> e.getName().equals("POSTGRES_PASSWORD")).singleElement()
+                .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("kept-postgres-admin"));
+    }
+
+    @Test
+    void deletionWithTheAdminSecretGoneFinishesWithinTheBoundAndSaysWhy() throws Exception {
+        String ns = namespace("orphan");
+        secret(ns, "pg-admin", Map.of("username", "postgres", "password", ""));
+        Storefront sf = externalStorefront(ns, "shop", "pg-admin");
+        sf.getSpec().database.reclaimPolicy = StorefrontSpec.ReclaimPolicy.Delete;
+        create(sf);
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(condition(get(ns, "shop"), Conditions.DATABASE_READY).getStatus()).isEqualTo("True"));
+        // namespace deletion removes the admin Secret before the finalizer runs
+        client.secrets().inNamespace(ns).withName("pg-admin").delete();
+        await().atMost(WAIT).until(() -> client.secrets().inNamespace(ns).withName("pg-admin").get() == null);
+
+        long start = System.nanoTime();
+        client.resources(Storefront.class).inNamespace(ns).withName("shop").delete();
+        await().atMost(CLEANUP_TIMEOUT.plus(WAIT)).pollInterval(Duration.ofMillis(200))
+                .until(() -> get(ns, "shop") == null);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        System.out.println("[data-safety] deletion with the admin Secret gone took " + took.toMillis() + " ms (bound "
+                + CLEANUP_TIMEOUT + ")");
+        assertThat(took).isLessThan(CLEANUP_TIMEOUT.plus(Duration.ofSeconds(15)));
+        assertThat(events(ns)).anySatisfy(e -> assertThat(e).startsWith("Warning CleanupFailed").contains("pg-admin"))
+                .anySatisfy(e -> assertThat(e).startsWith("Warning CleanupAbandoned").contains(RUN + "_orphan_shop_cart"));
+        assertThat(TestSupport.databasesLike(RUN + "_orphan_shop_")).as("left, and named in the Event")
+                .hasSize(ShopService.backends().size());
+    }
+
+    @Test
+    void theSkipCleanupAnnotationLetsADeletionFinishWithoutTouchingTheDatabases() throws Exception {
+        String ns = namespace("skip");
+        secret(ns, "pg-admin", Map.of("username", "postgres", "password", ""));
+        Storefront sf = externalStorefront(ns, "shop", "pg-admin");
+        sf.getSpec().database.reclaimPolicy = StorefrontSpec.ReclaimPolicy.Delete;
+        sf.getMetadata().setAnnotations(Map.of(Storefront.SKIP_CLEANUP_ANNOTATION, "true"));
+        create(sf);
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(condition(get(ns, "shop"), Conditions.DATABASE_READY).getStatus()).isEqualTo("True"));
+        client.resources(Storefront.class).inNamespace(ns).withName("shop").delete();
+        await().atMost(WAIT).until(() -> get(ns, "shop") == null);
+        assertThat(TestSupport.databasesLike(RUN + "_skip_shop_")).hasSize(ShopService.backends().size());
+        assertThat(events(ns)).anySatisfy(e -> assertThat(e).startsWith("Normal CleanupSkipped"));
+    }
+
+    @Test
+    void aChangedSecretRollsThePodsAndALostDatabaseSecretReKeysTheRole() throws Exception {
+        String ns = namespace("secrets");
+        secret(ns, "pg-admin", Map.of("username", "postgres", "password", ""));
+        secret(ns, "stripe", Map.of("secret-key", "sk_test_1", "webhook-secret", "whsec_1"));
+        Storefront sf = externalStorefront(ns, "shop", "pg-admin");
+        sf.getSpec().payment.provider = StorefrontSpec.PaymentProvider.stripe;
+        sf.getSpec().payment.secretRef = new StorefrontSpec.StripeSecret();
+        sf.getSpec().payment.secretRef.name = "stripe";
+        create(sf);
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(condition(get(ns, "shop"), Conditions.DATABASE_READY).getStatus()).isEqualTo("True");
+            assertThat(secretHash(ns, "shop-payment")).isNotNull();
+            assertThat(secretHash(ns, "shop-cart")).isNotNull();
+        });
+        String paymentHash = secretHash(ns, "shop-payment");
+        String cartHash = secretHash(ns, "shop-cart");
+
+        // a user's Secret is not watched: its change is applied at the next reconcile, which an annotation starts
+        client.secrets().inNamespace(ns).withName("stripe").edit(s -> {
+            s.getData().put("secret-key", Base64.getEncoder().encodeToString("sk_test_2".getBytes()));
+            return s;
+        });
+        client.resources(Storefront.class).inNamespace(ns).withName("shop")
+                .edit(s -> {
+                    s.getMetadata().setAnnotations(new HashMap<>(Map.of("example.com/rotated", "stripe")));
+                    return s;
+                });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(secretHash(ns, "shop-payment")).isNotEqualTo(paymentHash));
+        assertThat(secretHash(ns, "shop-cart")).as("cart does not read the Stripe Secret").isEqualTo(cartHash);
+
+        // a generated database Secret lost: a new password, the role re-keyed to it, the pods rolled
+        String role = RUN + "_secrets_shop_cart";
+        String oldPassword = secretValue(ns, "shop-db-cart", "password");
+        assertThat(TestSupport.passwordMatches(role, oldPassword)).isTrue();
+        client.secrets().inNamespace(ns).withName("shop-db-cart").delete();
+        await().atMost(WAIT).untilAsserted(() -> {
+            Secret recreated = client.secrets().inNamespace(ns).withName("shop-db-cart").get();
+            assertThat(recreated).isNotNull();
+            String password = secretValue(ns, "shop-db-cart", "password");
+            assertThat(password).isNotEqualTo(oldPassword);
+            assertThat(TestSupport.passwordMatches(role, password)).as("the role has the new Secret's password").isTrue();
+            assertThat(secretHash(ns, "shop-cart")).isNotEqualTo(cartHash);
+        });
+    }
+
+    @Test
+    void serviceDeploymentsWaitAtZeroReplicasForTheirDatabaseAndTheStatusSaysSo() throws Exception {
+        String ns = namespace("order");
+        create(externalStorefront(ns, "shop", "pg-admin"));
+        await().atMost(WAIT).untilAsserted(() -> {
+            Storefront current = get(ns, "shop");
+            Condition services = condition(current, Conditions.SERVICES_READY);
+            assertThat(services.getReason()).isEqualTo("WaitingForDatabase");
+            assertThat(services.getMessage()).contains("shop-cart", "AdminSecretNotFound", "pg-admin");
+            assertThat(condition(current, Conditions.STALLED).getStatus()).isEqualTo("True");
+            assertThat(condition(current, Conditions.STALLED).getReason()).isEqualTo("AdminSecretNotFound");
+            assertThat(condition(current, Conditions.RECONCILING).getStatus()).isEqualTo("False");
+            assertThat(condition(current, Conditions.STALLED).getObservedGeneration())
+                    .isEqualTo(current.getMetadata().getGeneration());
+            assertThat(client.apps().deployments().inNamespace(ns).list().getItems()).hasSize(ShopService.values().length);
+        });
+        assertThat(client.apps().deployments().inNamespace(ns).withName("shop-cart").get().getSpec().getReplicas()).isZero();
+        assertThat(client.apps().deployments().inNamespace(ns).withName("shop-web").get().getSpec().getReplicas())
+                .as("web has no database").isEqualTo(1);
+        assertThat(events(ns)).anySatisfy(e -> assertThat(e).startsWith("Warning AdminSecretNotFound"));
+
+        secret(ns, "pg-admin", Map.of("username", "postgres", "password", ""));
+        await().atMost(WAIT).untilAsserted(() -> {
+            Storefront current = get(ns, "shop");
+            assertThat(condition(current, Conditions.DATABASE_READY).getStatus()).isEqualTo("True");
+            assertThat(condition(current, Conditions.STALLED).getStatus()).isEqualTo("False");
+            assertThat(condition(current, Conditions.RECONCILING).getStatus()).as("pods still to start").isEqualTo("True");
+            var cart = client.apps().deployments().inNamespace(ns).withName("shop-cart").get();
+            assertThat(cart.getSpec().getReplicas()).isEqualTo(1);
+            assertThat(dev.storefront.operator.dependent.DeploymentsDependent.waitingForDatabase(cart)).isFalse();
+        });
+    }
+
+    @Test
+    void thePauseAnnotationTakesEffectAtOnceAndEveryStateChangeIsAnEvent() throws Exception {
+        String ns = namespace("pause");
+        var sf = new Storefront();
+        sf.getMetadata().setName("shop");
+        sf.getMetadata().setNamespace(ns);
+        create(sf);
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(condition(get(ns, "shop"), Conditions.RECONCILIATION_PAUSED).getStatus()).isEqualTo("False"));
+        long start = System.nanoTime();
+        client.resources(Storefront.class).inNamespace(ns).withName("shop").edit(s -> {
+            s.getMetadata().setAnnotations(new HashMap<>(Map.of(Storefront.PAUSED_ANNOTATION, "true")));
+            return s;
+        });
+        // well inside the 15 s recheck of a shop still starting: the annotation itself started the reconcile
+        await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(condition(get(ns, "shop"), Conditions.RECONCILIATION_PAUSED).getStatus()).isEqualTo("True"));
+        System.out.println("[data-safety] pause annotation -> ReconciliationPaused=True in "
+                + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+        assertThat(events(ns)).anySatisfy(e -> assertThat(e).startsWith("Normal Paused"))
+                .anySatisfy(e -> assertThat(e).startsWith("Normal PostgresStarting"));
+        // deduplicated: the same state reported again is not another Event
+        var count = events(ns).size();
+        client.resources(Storefront.class).inNamespace(ns).withName("shop").edit(s -> {
+            s.getMetadata().getAnnotations().put("example.com/touched", "1");
+            return s;
+        });
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> events(ns).size() == count);
+    }
+
     // ---- helpers
+
+    private static String secretHash(String ns, String deployment) {
+        var d = client.apps().deployments().inNamespace(ns).withName(deployment).get();
+        return d == null ? null : d.getSpec().getTemplate().getMetadata().getAnnotations().get(StorefrontNames.SECRET_HASH_ANNOTATION);
+    }
 
     static Storefront externalStorefront(String ns, String name, String adminSecret) {
         var sf = new Storefront();
