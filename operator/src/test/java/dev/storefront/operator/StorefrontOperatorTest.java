@@ -318,18 +318,23 @@ class StorefrontOperatorTest {
             assertThat(database.getObservedGeneration()).isEqualTo(current.getMetadata().getGeneration());
             assertThat(condition(current, Conditions.READY).getStatus()).isEqualTo("False");
         });
-        // the rest of the shop is still made
+        // the rest of the shop is still made, the backends held at 0 replicas until their databases exist
         assertThat(client.apps().deployments().inNamespace(ns).list().getItems()).hasSize(ShopService.values().length);
+        assertThat(client.apps().deployments().inNamespace(ns).withName("unprovisioned-order").get().getSpec().getReplicas()).isZero();
     }
 
     @Test
     @Order(5)
     void scalingAServiceChangesItsDeploymentBudgetAndAutoscaler() throws Exception {
         String ns = namespace("scale");
-        var sf = new Storefront();
-        sf.getMetadata().setName("scaled");
-        create(ns, sf);
-        await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(ns).withName("scaled-catalog").get() != null);
+        String prefix = TestSupport.uniquePrefix();
+        prefixes.add(prefix);
+        // on the local PostgreSQL: backends are held at 0 replicas until their database exists
+        secret(ns, "pg-admin", Map.of("username", "postgres"));
+        create(ns, externalStorefront(ns, "scaled", prefix, "pg-admin"));
+        await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(ns).withName("scaled-catalog").get() != null
+                && !dev.storefront.operator.dependent.DeploymentsDependent.waitingForDatabase(
+                        client.apps().deployments().inNamespace(ns).withName("scaled-catalog").get()));
         String authPassword = secretValue(ns, "scaled-db-auth", "password");
 
         edit(ns, "scaled", s -> s.getSpec().services.catalog.replicas = 3);
