@@ -153,6 +153,29 @@ public final class ServiceEnvironment {
         }
     }
 
+    /**
+     * Changes whenever a Secret value the pods read changes (generated ones and the user's: Stripe, SMTP, NATS),
+     * so the Deployment rolls its pods instead of leaving them on old credentials. {@code value} reads one key of
+     * one Secret, null when absent; only a digest of the values ends up in the pod template.
+     */
+    public static String secretHash(Storefront sf, ShopService service, java.util.function.BiFunction<String, String, String> value) {
+        var text = new StringBuilder();
+        for (EnvVar e : env(sf, service)) {
+            if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
+                var ref = e.getValueFrom().getSecretKeyRef();
+                String v = value.apply(ref.getName(), ref.getKey());
+                text.append(ref.getName()).append('/').append(ref.getKey()).append('=')
+                        .append(v == null ? "<absent>" : v).append('\n');
+            }
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Base URL of a service inside the namespace (no trailing slash). */
     public static String serviceUrl(Storefront sf, ShopService service) {
         return "http://" + StorefrontNames.service(sf, service) + ":" + ShopService.PORT;

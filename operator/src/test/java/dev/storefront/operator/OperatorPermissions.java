@@ -46,6 +46,8 @@ final class OperatorPermissions {
         permissions.add(new Permission(group, plural + "/status", "update"));
         // owner references with blockOwnerDeletion need update on the owner's finalizers
         permissions.add(new Permission(group, plural + "/finalizers", "update"));
+        // Events about Storefronts (StorefrontEvents), never read back
+        permissions.add(new Permission("", "events", "create"));
         // children whose CRDs may be absent, applied with get + create/update, deleted when no longer wanted
         for (var gvk : List.of(HttpRoute.GVK)) {
             for (String verb : List.of("get", "create", "update", "delete")) {

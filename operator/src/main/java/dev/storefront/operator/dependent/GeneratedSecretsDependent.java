@@ -5,7 +5,6 @@ import dev.storefront.operator.ServiceEnvironment;
 import dev.storefront.operator.StorefrontNames;
 import dev.storefront.operator.model.ShopService;
 import dev.storefront.operator.model.Storefront;
-import dev.storefront.operator.model.StorefrontSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -25,7 +24,7 @@ import java.util.stream.Collectors;
 
 /**
  * Secrets whose values the operator generates: per service database login, the JWT signing key, service client
- * credentials, the first admin's password and (in-cluster) the PostgreSQL superuser. A value, once written, is
+ * credentials and the first admin's password (the in-cluster superuser's is {@link PostgresAdminSecret}). A value, once written, is
  * never regenerated: desired values are taken from the existing Secret and only missing keys are generated.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = StorefrontNames.MANAGED_SELECTOR))
@@ -76,12 +75,6 @@ public class GeneratedSecretsDependent extends StorefrontBulkDependent<Secret> {
             secrets.addAll(natsSecrets(sf, existing));
         }
 
-        if (sf.getSpec().database.mode == StorefrontSpec.DatabaseMode.InCluster) {
-            var pg = new LinkedHashMap<String, Supplier<String>>();
-            pg.put("username", () -> "postgres");
-            pg.put("password", () -> SecretValues.password(32));
-            secrets.add(secret(sf, StorefrontNames.postgresAdminSecret(sf), "postgres", pg, existing));
-        }
         return secrets;
     }
 
@@ -103,6 +96,14 @@ public class GeneratedSecretsDependent extends StorefrontBulkDependent<Secret> {
                 decode(config.getData().get("route-password")))));
         secrets.add(config);
         return secrets;
+    }
+
+    /** The in-cluster superuser Secret is PostgresAdminSecret's: never deleted here, even with an old owner reference. */
+    @Override
+    public void deleteTargetResource(Storefront primary, Secret resource, ResourceID key, Context<Storefront> context) {
+        if (!StorefrontNames.postgresAdminSecret(primary).equals(resource.getMetadata().getName())) {
+            super.deleteTargetResource(primary, resource, key, context);
+        }
     }
 
     /** Never overwrite a generated value: a Secret that has every desired key is left as it is. */

@@ -18,7 +18,23 @@ import java.util.List;
  * Java initialisers repeat the CRD defaults because tests (and old API servers) may not apply them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// transition rules (they see oldSelf on updates only): changing these would point the shop at empty databases or
+// a new volume and strand the data; docs/operator-data-safety.md has the migration path (a new Storefront)
+@ValidationRule(value = StorefrontSpec.SAME_DATABASE_MODE, message = "database.mode cannot be changed; "
+        + "create a new Storefront and move the data (see docs/operator-data-safety.md)", reason = "FieldValueForbidden")
+@ValidationRule(value = StorefrontSpec.SAME_NAME_PREFIX, message = "database.namePrefix cannot be changed; "
+        + "the databases keep their names (see docs/operator-data-safety.md)", reason = "FieldValueForbidden")
+@ValidationRule(value = StorefrontSpec.SAME_IN_CLUSTER_STORAGE, message = "database.inCluster storageSize and "
+        + "storageClassName cannot be changed (the StatefulSet's volume template is fixed); resize the PVC itself",
+        reason = "FieldValueForbidden")
 public class StorefrontSpec {
+    static final String SAME_DATABASE_MODE = "(has(oldSelf.database) && has(oldSelf.database.mode) ? oldSelf.database.mode : 'InCluster')"
+            + " == (has(self.database) && has(self.database.mode) ? self.database.mode : 'InCluster')";
+    static final String SAME_NAME_PREFIX = "(has(oldSelf.database) && has(oldSelf.database.namePrefix) ? oldSelf.database.namePrefix : '')"
+            + " == (has(self.database) && has(self.database.namePrefix) ? self.database.namePrefix : '')";
+    static final String SAME_IN_CLUSTER_STORAGE = "(has(oldSelf.database) && has(oldSelf.database.inCluster) && has(oldSelf.database.inCluster.storageSize) ? oldSelf.database.inCluster.storageSize : '1Gi') == (has(self.database) && has(self.database.inCluster) && has(self.database.inCluster.storageSize) ? self.database.inCluster.storageSize : '1Gi')"
+            + " && (has(oldSelf.database) && has(oldSelf.database.inCluster) && has(oldSelf.database.inCluster.storageClassName) ? oldSelf.database.inCluster.storageClassName : '') == (has(self.database) && has(self.database.inCluster) && has(self.database.inCluster.storageClassName) ? self.database.inCluster.storageClassName : '')"
+            + " || (has(self.database) && has(self.database.mode) && self.database.mode != 'InCluster')";
     static final String QUANTITY = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$";
     static final String DNS_NAME = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
     static final String HOSTNAME = "^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
@@ -150,7 +166,7 @@ public class StorefrontSpec {
         @JsonPropertyDescription("Delete drops the databases and roles when the Storefront is deleted; Retain keeps them.")
         @Default("Retain")
         public ReclaimPolicy reclaimPolicy = ReclaimPolicy.Retain;
-        @JsonPropertyDescription("Prefix of database and role names (<prefix>_<service>); defaults to the Storefront name.")
+        @JsonPropertyDescription("Prefix of database and role names (<prefix>_<service>); defaults to <namespace>_<name>.")
         @Pattern("^[a-z][a-z0-9_]{0,39}$")
         public String namePrefix;
         public InClusterDatabase inCluster = new InClusterDatabase();
