@@ -5,6 +5,7 @@ import dev.storefront.operator.ServiceEnvironment;
 import dev.storefront.operator.StorefrontNames;
 import dev.storefront.operator.model.ShopService;
 import dev.storefront.operator.model.Storefront;
+import dev.storefront.operator.model.StorefrontSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
