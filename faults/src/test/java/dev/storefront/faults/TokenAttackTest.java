@@ -45,6 +45,8 @@ class TokenAttackTest {
         return List.of(
                 new Guarded("auth", "GET", "/api/auth/me", null, s.customerA.accessToken()),
                 new Guarded("auth", "GET", "/api/users/addresses", null, s.customerA.accessToken()),
+                // forged admin tokens must not rotate auth's key (the control call really rotates it, once)
+                new Guarded("auth", "POST", "/api/auth/signing-keys/rotate", null, s.admin.accessToken()),
                 new Guarded("catalog", "POST", "/api/products", product, s.admin.accessToken()),
                 new Guarded("inventory", "GET", "/api/inventory/status/low-stock", null, s.admin.accessToken()),
                 new Guarded("cart", "GET", "/api/cart", null, s.customerA.accessToken()),

@@ -163,7 +163,8 @@ final class AuthRepository {
     boolean addSigningKey(String kid, String privateKeyPem, Instant activatesAt, java.time.Duration retireAfter, boolean onlyIfEmpty) {
         return db.inTransaction(tx -> {
             tx.query("SELECT pg_advisory_xact_lock(hashtext('auth.signing_keys'))").count();
-            boolean empty = tx.get("SELECT count(*) AS n FROM signing_keys WHERE retires_at IS NULL OR retires_at > now()")
+            // "empty": no key that signs or will sign (a previous key handed in by configuration only verifies)
+            boolean empty = tx.get("SELECT count(*) AS n FROM signing_keys WHERE retires_at IS NULL")
                     .map(r -> r.column("n").getLong()).orElse(0L) == 0;
             if (onlyIfEmpty && !empty || tx.get("SELECT 1 FROM signing_keys WHERE kid = ?", kid).isPresent()) {
                 return false;
@@ -174,10 +175,13 @@ final class AuthRepository {
         });
     }
 
-    /** A key known to sign no more (a previous key handed in by configuration): verifies until {@code retiresAt}. */
-    void addRetiringKey(String kid, String privateKeyPem, Instant retiresAt) {
-        db.execute().insert("INSERT INTO signing_keys (kid, private_key, activates_at, retires_at) VALUES (?, ?, ?, ?) "
-                + "ON CONFLICT (kid) DO NOTHING", kid, privateKeyPem, Rows.param(Instant.EPOCH), Rows.param(retiresAt));
+    /**
+     * A key that signs no more (the previous key in the operator's Secret), verifying until {@code retiresAt}; only
+     * into an empty ring (a new or restored database): otherwise the ring knows it already, or retired it on purpose.
+     */
+    void addRetiringKeyToEmptyRing(String kid, String privateKeyPem, Instant retiresAt) {
+        db.execute().insert("INSERT INTO signing_keys (kid, private_key, activates_at, retires_at) SELECT ?, ?, ?, ? "
+                + "WHERE NOT EXISTS (SELECT 1 FROM signing_keys)", kid, privateKeyPem, Rows.param(Instant.EPOCH), Rows.param(retiresAt));
     }
 
     /** Retired keys' private parts are not kept. */

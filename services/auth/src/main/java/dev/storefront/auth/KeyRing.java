@@ -19,7 +19,7 @@ import io.helidon.security.jwt.jwk.JwkKeys;
  * <p>
  * Where keys come from: one generated at the first start; {@code storefront.auth.signing-key} (PKCS#8
  * PEM, the operator's Secret) added as the next key when the ring lacks it, and
- * {@code storefront.auth.previous-signing-key} kept as a retiring key; {@link #rotate()} (the admin
+ * {@code storefront.auth.previous-signing-key} kept as a retiring key when the ring is new; {@link #rotate()} (the admin
  * route). A new key signs {@code activation} after it is added: every replica reloads the ring every
  * {@code key-reload-seconds}, so all of them publish it before any signs with it.
  */
@@ -58,7 +58,7 @@ final class KeyRing implements VerificationKeys {
         Instant now = Instant.now();
         config.get("storefront.auth.previous-signing-key").asString().filter(s -> !s.isBlank()).ifPresent(pem -> {
             SigningKey previous = SigningKey.fromPem(pem);
-            repo.addRetiringKey(previous.kid(), previous.toPem(), now.plus(ring.retireAfter));
+            repo.addRetiringKeyToEmptyRing(previous.kid(), previous.toPem(), now.plus(ring.retireAfter));
         });
         var configured = config.get("storefront.auth.signing-key").asString().filter(s -> !s.isBlank());
         if (configured.isPresent()) {
