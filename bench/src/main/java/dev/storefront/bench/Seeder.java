@@ -3,12 +3,14 @@ package dev.storefront.bench;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyFactory;
+import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Date;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,12 +20,9 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import io.helidon.security.jwt.Jwt;
+import io.helidon.security.jwt.SignedJwt;
+import io.helidon.security.jwt.jwk.JwkRSA;
 
 /**
  * Puts the bench's data in its own databases ({@code <prefix>catalog}, …):
@@ -100,25 +99,27 @@ final class Seeder {
                 batch = 0;
             }
         }
-        List<String> kid = Db.strings(db("auth"), "SELECT kid FROM signing_keys WHERE slot = 'current'");
-        List<String> pem = Db.strings(db("auth"), "SELECT private_key FROM signing_keys WHERE slot = 'current'");
+        // the key that signs now: the newest whose activation has come (auth's key ring)
+        String active = "FROM signing_keys WHERE activates_at <= now() AND (retires_at IS NULL OR retires_at > now()) ORDER BY activates_at DESC LIMIT 1";
+        List<String> kid = Db.strings(db("auth"), "SELECT kid " + active);
+        List<String> pem = Db.strings(db("auth"), "SELECT private_key " + active);
         if (kid.isEmpty()) {
             throw new IllegalStateException("auth has no signing key in " + db("auth") + " (is auth configured with one?)");
         }
-        RSASSASigner signer = new RSASSASigner(privateKey(pem.get(0)));
+        RSAPrivateCrtKey priv = (RSAPrivateCrtKey) privateKey(pem.get(0));
+        JwkRSA signer = JwkRSA.builder().keyId(kid.get(0)).algorithm(JwkRSA.ALG_RS256).privateKey(priv)
+                .publicKey((RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(priv.getModulus(), priv.getPublicExponent())))
+                .build();
         Instant now = Instant.now();
         List<String> tokens = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                    .issuer("storefront-auth").audience("storefront").subject(shopperId(i))
-                    .claim("typ", "access").claim("role", "customer")
-                    .claim("email", "shopper-" + i + "@bench.storefront.local").claim("name", "Bench Shopper " + i)
-                    .issueTime(Date.from(now)).notBeforeTime(Date.from(now.minusSeconds(5)))
-                    .expirationTime(Date.from(now.plusSeconds(6 * 3600)))
-                    .jwtID(UUID.randomUUID().toString()).build();
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid.get(0)).type(JOSEObjectType.JWT).build(), claims);
-            jwt.sign(signer);
-            tokens.add(jwt.serialize());
+            Jwt jwt = Jwt.builder().algorithm(JwkRSA.ALG_RS256).keyId(kid.get(0)).type("JWT")
+                    .issuer("storefront-auth").addAudience("storefront").subject(shopperId(i))
+                    .addPayloadClaim("typ", "access").addPayloadClaim("role", "customer")
+                    .addPayloadClaim("email", "shopper-" + i + "@bench.storefront.local").addPayloadClaim("name", "Bench Shopper " + i)
+                    .issueTime(now).notBefore(now.minusSeconds(5)).expirationTime(now.plusSeconds(6 * 3600))
+                    .jwtId(UUID.randomUUID().toString()).build();
+            tokens.add(SignedJwt.sign(jwt, signer).tokenContent());
         }
         return tokens;
     }

@@ -226,6 +226,8 @@ class AuthorizationMatrixTest {
                 all(Expect.OK)));
         rows.add(new Row("GET /api/auth/me", role -> new Call("GET", "/api/auth/me", null), users()));
         rows.add(new Row("GET /api/auth/.well-known/jwks.json", role -> new Call("GET", "/api/auth/.well-known/jwks.json", null), all(Expect.OK)));
+        // the admin's cell really rotates: the previous key keeps verifying, so the other cells' tokens stay good
+        rows.add(new Row("POST /api/auth/signing-keys/rotate", role -> new Call("POST", "/api/auth/signing-keys/rotate", null), adminOnly()));
         rows.add(new Row("GET /api/users/profile", role -> new Call("GET", "/api/users/profile", null), users()));
         rows.add(new Row("PUT /api/users/profile", role -> new Call("PUT", "/api/users/profile", Map.of("phone", "+1 555 0100")), users()));
         rows.add(new Row("GET /api/users/addresses", role -> new Call("GET", "/api/users/addresses", null), users()));

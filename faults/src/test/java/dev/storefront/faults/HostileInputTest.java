@@ -306,7 +306,8 @@ class HostileInputTest {
                 new String[] {"/api/orders/admin?status=%27%20OR%201%3D1--", admin}, new String[] {"/api/orders/admin?from=yesterday", admin},
                 new String[] {"/api/orders/admin?from=2030-01-01&to=2020-01-01", admin},
                 new String[] {"/api/notifications?limit=100000", h}, new String[] {"/api/notifications?page=-3", h},
-                new String[] {"/api/inventory/status/low-stock?page=0", admin}, new String[] {"/api/inventory/status/low-stock?limit=x", admin});
+                new String[] {"/api/inventory/status/low-stock?page=0", admin}, new String[] {"/api/inventory/status/low-stock?limit=x", admin},
+                new String[] {"/api/auth/signing-keys/rotate?kid=..%2F..%2Fetc%2Fpasswd", admin});
         for (String[] q : queries) {
             out.add(new Hostile("GET " + q[0], "GET", q[0], q[1], null, List.of()));
         }
@@ -320,6 +321,11 @@ class HostileInputTest {
         String[] json = {"Content-Type", "application/json"};
         List<Hostile> out = new ArrayList<>();
         out.add(new Hostile("checkout without Idempotency-Key", "POST", "/api/checkout", h, checkout, List.<String[]>of(json)));
+        // a shopper asking for a key rotation, with a body claiming to be the admin: refused before any body is read
+        out.add(new Hostile("signing-key rotation by a shopper", "POST", "/api/auth/signing-keys/rotate", h,
+                Json.writeBytes(Map.of("role", "admin", "kid", "../../etc/passwd")), List.<String[]>of(json)));
+        out.add(new Hostile("signing-key rotation with two bearer tokens", "POST", "/api/auth/signing-keys/rotate", null, null,
+                List.of(new String[] {"Authorization", "Bearer " + h}, new String[] {"Authorization", "Bearer " + s.admin.accessToken()})));
         out.add(new Hostile("checkout with two Idempotency-Keys", "POST", "/api/checkout", h, checkout,
                 List.of(json, new String[] {"Idempotency-Key", "key-one-12345"}, new String[] {"Idempotency-Key", "key-two-12345"})));
         out.add(new Hostile("checkout with a hostile Idempotency-Key", "POST", "/api/checkout", h, checkout,

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import com.nimbusds.jose.jwk.RSAKey;
+import dev.storefront.common.security.SigningKey;
 import dev.storefront.common.testing.TestEnv;
 import dev.storefront.common.testing.TestHttp;
 import dev.storefront.launcher.OneProcessPlatform;
@@ -34,7 +34,7 @@ final class SecurityShop {
     final Shop.Session vendorA;
     final Shop.Session vendorB;
     final String serviceToken;
-    final RSAKey signingKey;
+    final SigningKey signingKey;
     final String plentiful;
     final String productOfVendorA;
     final String productOfVendorB;
@@ -135,19 +135,9 @@ final class SecurityShop {
     }
 
     /** auth generated its key and keeps it in its database: a test may sign with it as auth would. */
-    private RSAKey signingKey() {
-        String pem = (String) shop.rows("auth", "SELECT private_key FROM signing_keys").getFirst().get("private_key");
-        try {
-            String base64 = pem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "").replaceAll("\\s", "");
-            var rsa = java.security.KeyFactory.getInstance("RSA");
-            var priv = (java.security.interfaces.RSAPrivateCrtKey) rsa.generatePrivate(
-                    new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(base64)));
-            var pub = (java.security.interfaces.RSAPublicKey) rsa.generatePublic(
-                    new java.security.spec.RSAPublicKeySpec(priv.getModulus(), priv.getPublicExponent()));
-            return new RSAKey.Builder(pub).privateKey(priv).keyIDFromThumbprint().build();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read auth's signing key", e);
-        }
+    private SigningKey signingKey() {
+        String pem = (String) shop.rows("auth", "SELECT private_key FROM signing_keys ORDER BY activates_at DESC").getFirst().get("private_key");
+        return SigningKey.fromPem(pem);
     }
 
     record InternalRoute(String method, String path, Object body) {

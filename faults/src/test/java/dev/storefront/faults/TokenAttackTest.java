@@ -2,28 +2,18 @@ package dev.storefront.faults;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.PlainJWT;
-import com.nimbusds.jwt.SignedJWT;
+import dev.storefront.common.security.SigningKey;
 import dev.storefront.common.security.Tokens;
 import dev.storefront.common.testing.TestHttp;
+import dev.storefront.common.testing.TokenForge;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -55,6 +45,8 @@ class TokenAttackTest {
         return List.of(
                 new Guarded("auth", "GET", "/api/auth/me", null, s.customerA.accessToken()),
                 new Guarded("auth", "GET", "/api/users/addresses", null, s.customerA.accessToken()),
+                // forged admin tokens must not rotate auth's key (the control call really rotates it, once)
+                new Guarded("auth", "POST", "/api/auth/signing-keys/rotate", null, s.admin.accessToken()),
                 new Guarded("catalog", "POST", "/api/products", product, s.admin.accessToken()),
                 new Guarded("inventory", "GET", "/api/inventory/status/low-stock", null, s.admin.accessToken()),
                 new Guarded("cart", "GET", "/api/cart", null, s.customerA.accessToken()),
@@ -90,11 +82,11 @@ class TokenAttackTest {
         callers.put("customer", s.customerA.accessToken());
         callers.put("vendor", s.vendorA.accessToken());
         callers.put("admin", s.admin.accessToken());
-        callers.put("a service token signed with another key", sign(serviceClaims(b -> b).build(), otherKey(), s.signingKey.getKeyID()));
-        callers.put("an expired service token", sign(serviceClaims(b -> b.issueTime(ago(7200)).notBeforeTime(ago(7200))
-                .expirationTime(ago(3600))).build(), s.signingKey, s.signingKey.getKeyID()));
-        callers.put("a service-typed token with the API audience", sign(serviceClaims(b -> b.audience(Tokens.AUDIENCE_API)).build(),
-                s.signingKey, s.signingKey.getKeyID()));
+        String kid = s.signingKey.kid();
+        callers.put("a service token signed with another key", sign(serviceClaims(c -> c), otherKey(), kid));
+        callers.put("an expired service token", sign(serviceClaims(c -> times(c, 7200, 7200, 3600)), s.signingKey, kid));
+        callers.put("a service-typed token with the API audience", sign(serviceClaims(c -> put(c, "aud", Tokens.AUDIENCE_API)),
+                s.signingKey, kid));
         callers.put("a refresh token", s.customerA.refreshToken());
         for (SecurityShop.InternalRoute r : s.internalRoutes()) {
             TestHttp.Reply none = api.json(r.method(), r.path(), null, r.body());
@@ -122,8 +114,8 @@ class TokenAttackTest {
 
     /** Attack name -> the Authorization header value to send (null: none). */
     private static Map<String, String> attacks(Guarded g) throws Exception {
-        RSAKey key = s.signingKey;
-        String kid = key.getKeyID();
+        SigningKey key = s.signingKey;
+        String kid = key.kid();
         UUID user = UUID.fromString(s.customerA.userId());
         String role = g.validToken().equals(s.admin.accessToken()) ? "admin" : "customer";
         UUID subject = role.equals("admin") ? UUID.fromString(s.admin.userId()) : user;
@@ -132,23 +124,23 @@ class TokenAttackTest {
         a.put("an empty bearer", "Bearer ");
         a.put("not a JWT", "Bearer not.a.jwt");
         a.put("the Basic scheme", "Basic " + Base64.getEncoder().encodeToString("admin:admin12345".getBytes(StandardCharsets.UTF_8)));
-        a.put("an expired token", bearer(sign(access(subject, role, b -> b.issueTime(ago(7200)).notBeforeTime(ago(7200)).expirationTime(ago(3600))).build(), key, kid)));
-        a.put("a not-yet-valid token", bearer(sign(access(subject, role, b -> b.notBeforeTime(ago(-3600)).expirationTime(ago(-7200))).build(), key, kid)));
-        a.put("a wrong issuer", bearer(sign(access(subject, role, b -> b.issuer("https://evil.example")).build(), key, kid)));
-        a.put("a wrong audience", bearer(sign(access(subject, role, b -> b.audience("someone-else")).build(), key, kid)));
-        a.put("the internal audience", bearer(sign(access(subject, role, b -> b.audience(Tokens.AUDIENCE_INTERNAL)).build(), key, kid)));
-        a.put("an unknown kid", bearer(sign(access(subject, role, b -> b).build(), otherKey(), "kid-" + UUID.randomUUID())));
-        a.put("the right kid but another key", bearer(sign(access(subject, role, b -> b).build(), otherKey(), kid)));
-        a.put("alg none", bearer(new PlainJWT(access(subject, "admin", b -> b).build()).serialize()));
-        a.put("alg none with a kid", bearer(noneWithKid(access(subject, "admin", b -> b).build(), kid)));
-        a.put("HS256 signed with the public key", bearer(hs256(access(subject, "admin", b -> b).build(), key, kid)));
+        a.put("an expired token", bearer(sign(access(subject, role, c -> times(c, 7200, 7200, 3600)), key, kid)));
+        a.put("a not-yet-valid token", bearer(sign(access(subject, role, c -> times(c, 0, -3600, -7200)), key, kid)));
+        a.put("a wrong issuer", bearer(sign(access(subject, role, c -> put(c, "iss", "https://evil.example")), key, kid)));
+        a.put("a wrong audience", bearer(sign(access(subject, role, c -> put(c, "aud", "someone-else")), key, kid)));
+        a.put("the internal audience", bearer(sign(access(subject, role, c -> put(c, "aud", Tokens.AUDIENCE_INTERNAL)), key, kid)));
+        a.put("an unknown kid", bearer(sign(access(subject, role, c -> c), otherKey(), "kid-" + UUID.randomUUID())));
+        a.put("the right kid but another key", bearer(sign(access(subject, role, c -> c), otherKey(), kid)));
+        a.put("alg none", bearer(TokenForge.none(access(subject, "admin", c -> c), null)));
+        a.put("alg none with a kid", bearer(TokenForge.none(access(subject, "admin", c -> c), kid)));
+        a.put("HS256 signed with the public key", bearer(hs256(access(subject, "admin", c -> c), key, kid)));
         a.put("a tampered payload (role admin)", bearer(tampered(g.validToken(), "admin")));
         a.put("a tampered payload (another user)", bearer(tampered(g.validToken(), null)));
         a.put("a refresh token", bearer(s.customerA.refreshToken()));
-        a.put("a token of type refresh", bearer(sign(access(subject, role, b -> b.claim(Tokens.TYPE_CLAIM, "refresh")).build(), key, kid)));
-        a.put("a token without a type", bearer(sign(access(subject, role, b -> b.claim(Tokens.TYPE_CLAIM, null)).build(), key, kid)));
-        a.put("a token without an expiry", bearer(sign(access(subject, role, b -> b.expirationTime(null)).build(), key, kid)));
-        a.put("an unknown role", bearer(sign(access(subject, "superuser", b -> b).build(), key, kid)));
+        a.put("a token of type refresh", bearer(sign(access(subject, role, c -> put(c, Tokens.TYPE_CLAIM, "refresh")), key, kid)));
+        a.put("a token without a type", bearer(sign(access(subject, role, c -> remove(c, Tokens.TYPE_CLAIM)), key, kid)));
+        a.put("a token without an expiry", bearer(sign(access(subject, role, c -> remove(c, "exp")), key, kid)));
+        a.put("an unknown role", bearer(sign(access(subject, "superuser", c -> c), key, kid)));
         a.put("a service token on /api", bearer(s.serviceToken));
         a.put("a huge token", bearer("x".repeat(10_000)));
         return a;
@@ -171,74 +163,65 @@ class TokenAttackTest {
         return "Bearer " + token;
     }
 
-    private static Date ago(long seconds) {
-        return Date.from(Instant.now().minusSeconds(seconds));
+    private static Map<String, Object> access(UUID subject, String role, UnaryOperator<Map<String, Object>> change) {
+        Map<String, Object> claims = TokenForge.access(subject, role);
+        claims.put(Tokens.EMAIL_CLAIM, "forged@example.com");
+        claims.put(Tokens.NAME_CLAIM, "Forged");
+        return change.apply(claims);
     }
 
-    private static JWTClaimsSet.Builder access(UUID subject, String role, UnaryOperator<JWTClaimsSet.Builder> change) {
-        Instant now = Instant.now();
-        return change.apply(new JWTClaimsSet.Builder()
-                .issuer(Tokens.ISSUER).audience(Tokens.AUDIENCE_API).subject(subject.toString())
-                .claim(Tokens.TYPE_CLAIM, Tokens.TYPE_ACCESS).claim(Tokens.ROLE_CLAIM, role)
-                .claim(Tokens.EMAIL_CLAIM, "forged@example.com").claim(Tokens.NAME_CLAIM, "Forged")
-                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)))
-                .jwtID(UUID.randomUUID().toString()));
+    private static Map<String, Object> serviceClaims(UnaryOperator<Map<String, Object>> change) {
+        return change.apply(TokenForge.service("checkout"));
     }
 
-    private static JWTClaimsSet.Builder serviceClaims(UnaryOperator<JWTClaimsSet.Builder> change) {
-        Instant now = Instant.now();
-        return change.apply(new JWTClaimsSet.Builder()
-                .issuer(Tokens.ISSUER).audience(Tokens.AUDIENCE_INTERNAL).subject(Tokens.SERVICE_SUBJECT_PREFIX + "checkout")
-                .claim(Tokens.TYPE_CLAIM, Tokens.TYPE_SERVICE).claim(Tokens.ROLE_CLAIM, "service")
-                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)))
-                .jwtID(UUID.randomUUID().toString()));
+    /** iat, nbf and exp, each this many seconds ago (negative: ahead). */
+    private static Map<String, Object> times(Map<String, Object> claims, long iatAgo, long nbfAgo, long expAgo) {
+        claims.put("iat", TokenForge.ago(iatAgo));
+        claims.put("nbf", TokenForge.ago(nbfAgo));
+        claims.put("exp", TokenForge.ago(expAgo));
+        return claims;
     }
 
-    static String sign(JWTClaimsSet claims, RSAKey key, String kid) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).type(JOSEObjectType.JWT).build(), claims);
-        jwt.sign(new RSASSASigner(key));
-        return jwt.serialize();
+    private static Map<String, Object> put(Map<String, Object> claims, String name, Object value) {
+        claims.put(name, value);
+        return claims;
     }
 
-    private static RSAKey other;
+    private static Map<String, Object> remove(Map<String, Object> claims, String name) {
+        claims.remove(name);
+        return claims;
+    }
 
-    private static synchronized RSAKey otherKey() throws Exception {
+    static String sign(Map<String, Object> claims, SigningKey key, String kid) {
+        return TokenForge.rs256(claims, key, kid);
+    }
+
+    private static SigningKey other;
+
+    private static synchronized SigningKey otherKey() {
         if (other == null) {
-            other = new RSAKeyGenerator(2048).generate();
+            other = SigningKey.generate();
         }
         return other;
     }
 
-    private static String noneWithKid(JWTClaimsSet claims, String kid) {
-        String header = b64("{\"alg\":\"none\",\"kid\":\"" + kid + "\",\"typ\":\"JWT\"}");
-        return header + "." + b64(claims.toString()) + ".";
-    }
-
-    /** The classic confusion attack: HMAC with the RSA public key (as PEM text and as DER) as the secret. */
-    private static String hs256(JWTClaimsSet claims, RSAKey key, String kid) throws Exception {
-        byte[] der = key.toRSAPublicKey().getEncoded();
+    /** The classic confusion attack: HMAC with the RSA public key (as PEM text) as the secret. */
+    private static String hs256(Map<String, Object> claims, SigningKey key, String kid) {
+        byte[] der = key.publicKey().getEncoded();
         String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
                 + "\n-----END PUBLIC KEY-----\n";
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).type(JOSEObjectType.JWT).build(), claims);
-        jwt.sign(new MACSigner(pem.getBytes(StandardCharsets.US_ASCII)));
-        return jwt.serialize();
+        return TokenForge.hs256(claims, pem.getBytes(StandardCharsets.US_ASCII), kid);
     }
 
     /** A genuine token with its payload edited and the original signature kept. */
-    private static String tampered(String token, String role) throws Exception {
-        String[] parts = token.split("\\.");
-        JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
-        JWTClaimsSet.Builder changed = new JWTClaimsSet.Builder(claims);
-        changed.jwtID(UUID.randomUUID().toString()); // so the payload differs even when the role already was admin
+    private static String tampered(String token, String role) {
+        Map<String, Object> claims = TokenForge.payload(token);
+        claims.put("jti", UUID.randomUUID().toString()); // so the payload differs even when the role already was admin
         if (role != null) {
-            changed.claim(Tokens.ROLE_CLAIM, role);
+            claims.put(Tokens.ROLE_CLAIM, role);
         } else {
-            changed.subject(s.customerB.userId());
+            claims.put("sub", s.customerB.userId());
         }
-        return parts[0] + "." + b64(changed.build().toString()) + "." + parts[2];
-    }
-
-    private static String b64(String json) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+        return TokenForge.withPayload(token, claims);
     }
 }

@@ -1,6 +1,7 @@
 package dev.storefront.operator;
 
 import dev.storefront.operator.dependent.DeploymentsDependent;
+import dev.storefront.operator.dependent.GeneratedSecretsDependent;
 import dev.storefront.operator.model.ShopService;
 import dev.storefront.operator.model.Storefront;
 import dev.storefront.operator.model.StorefrontSpec;
@@ -23,6 +24,8 @@ import java.util.TreeMap;
  */
 public final class ServiceEnvironment {
     public static final String JWT_KEY = "signing-key.pem";
+    /** The key before the last rotation: auth keeps verifying its tokens until they expire. */
+    public static final String PREVIOUS_JWT_KEY = "previous-signing-key.pem";
     public static final String CLIENTS_KEY = "clients";
     public static final String ISSUER = "storefront-auth";
 
@@ -114,6 +117,14 @@ public final class ServiceEnvironment {
             case AUTH -> {
                 env.add(fromSecret(envName("storefront.auth.service-clients"), StorefrontNames.serviceClientsSecret(sf), CLIENTS_KEY));
                 env.add(fromSecret(envName("storefront.auth.signing-key"), StorefrontNames.jwtSecret(sf), JWT_KEY));
+                var previous = fromSecret(envName("storefront.auth.previous-signing-key"), StorefrontNames.jwtSecret(sf), PREVIOUS_JWT_KEY);
+                previous.getValueFrom().getSecretKeyRef().setOptional(true); // absent until the first rotation
+                env.add(previous);
+                String rotation = GeneratedSecretsDependent.rotationRequest(sf);
+                if (rotation != null) {
+                    // a new rotation request changes the config hash, so auth's pods roll onto the new key
+                    env.add(new EnvVarBuilder().withName(envName("storefront.auth.signing-key-rotation")).withValue(rotation).build());
+                }
                 env.add(fromSecret(envName("storefront.auth.admin.password"), StorefrontNames.adminSecret(sf), "password"));
             }
             case PAYMENT -> {

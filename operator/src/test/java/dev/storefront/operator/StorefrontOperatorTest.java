@@ -57,7 +57,8 @@ class StorefrontOperatorTest {
     private static final Set<String> CONTRACT_ENV = Set.of("SERVER_PORT", "STOREFRONT_DB_URL", "STOREFRONT_DB_USER",
             "STOREFRONT_DB_PASSWORD", "STOREFRONT_DB_CREATE_DASH_DATABASE", "NATS_URL", "STOREFRONT_AUTH_JWKS_DASH_URL",
             "STOREFRONT_AUTH_ISSUER", "STOREFRONT_SERVICE_DASH_CLIENT_ID", "STOREFRONT_SERVICE_DASH_CLIENT_SECRET",
-            "STOREFRONT_AUTH_SERVICE_DASH_CLIENTS", "STOREFRONT_AUTH_SIGNING_DASH_KEY", "STOREFRONT_AUTH_ADMIN_EMAIL",
+            "STOREFRONT_AUTH_SERVICE_DASH_CLIENTS", "STOREFRONT_AUTH_SIGNING_DASH_KEY", "STOREFRONT_AUTH_PREVIOUS_DASH_SIGNING_DASH_KEY",
+            "STOREFRONT_AUTH_SIGNING_DASH_KEY_DASH_ROTATION", "STOREFRONT_AUTH_ADMIN_EMAIL",
             "STOREFRONT_AUTH_ADMIN_PASSWORD", "STOREFRONT_AUTH_CLIENT_DASH_IP_DASH_HEADER", "STOREFRONT_PAYMENT_PROVIDER", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET",
             "STOREFRONT_MAIL_HOST", "STOREFRONT_MAIL_PORT", "STOREFRONT_MAIL_FROM", "STOREFRONT_MAIL_USERNAME",
             "STOREFRONT_MAIL_PASSWORD", "STOREFRONT_MAIL_TLS", "STOREFRONT_DEMO_DASH_DATA",
@@ -495,6 +496,60 @@ class StorefrontOperatorTest {
         db.external.sslMode = "disable";
         db.external.adminSecretRef = new StorefrontSpec.SecretKeys(adminSecret);
         return sf;
+    }
+
+    @Test
+    @Order(20)
+    void theRotateAnnotationMakesANewSigningKeyKeepsThePreviousOneAndRollsAuth() throws Exception {
+        String ns = namespace("rotate");
+        var sf = new Storefront();
+        sf.getMetadata().setName("rotating");
+        create(ns, sf);
+        await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(ns).withName("rotating-auth").get() != null);
+        String first = secretValue(ns, "rotating-jwt", ServiceEnvironment.JWT_KEY);
+        String hashBefore = authConfigHash(ns);
+        var previousEnv = client.apps().deployments().inNamespace(ns).withName("rotating-auth").get().getSpec().getTemplate().getSpec()
+                .getContainers().getFirst().getEnv().stream().filter(e -> e.getName().equals("STOREFRONT_AUTH_PREVIOUS_DASH_SIGNING_DASH_KEY"))
+                .findFirst().orElseThrow();
+        assertThat(previousEnv.getValueFrom().getSecretKeyRef().getOptional()).as("absent until the first rotation").isTrue();
+
+        annotate(ns, "rotating", "1");
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(secretValue(ns, "rotating-jwt", ServiceEnvironment.JWT_KEY)).startsWith("-----BEGIN PRIVATE KEY-----").isNotEqualTo(first);
+            assertThat(secretValue(ns, "rotating-jwt", ServiceEnvironment.PREVIOUS_JWT_KEY)).isEqualTo(first);
+            assertThat(authConfigHash(ns)).as("auth's pods roll onto the new key").isNotEqualTo(hashBefore);
+        });
+        String second = secretValue(ns, "rotating-jwt", ServiceEnvironment.JWT_KEY);
+
+        // the same request is not applied twice: another change reconciles, the keys stay
+        edit(ns, "rotating", s -> s.getSpec().services.catalog.replicas = 2);
+        await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(ns).withName("rotating-catalog").get().getSpec()
+                .getReplicas() == 2);
+        assertThat(secretValue(ns, "rotating-jwt", ServiceEnvironment.JWT_KEY)).isEqualTo(second);
+        assertThat(secretValue(ns, "rotating-jwt", ServiceEnvironment.PREVIOUS_JWT_KEY)).isEqualTo(first);
+
+        annotate(ns, "rotating", "2");
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(secretValue(ns, "rotating-jwt", ServiceEnvironment.PREVIOUS_JWT_KEY)).isEqualTo(second);
+            assertThat(secretValue(ns, "rotating-jwt", ServiceEnvironment.JWT_KEY)).isNotIn(first, second);
+        });
+    }
+
+    private static void annotate(String ns, String name, String rotation) {
+        await().atMost(WAIT).ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class).until(() -> {
+            client.resources(Storefront.class).inNamespace(ns).withName(name).edit(s -> {
+                s.getMetadata().setAnnotations(new java.util.HashMap<>(s.getMetadata().getAnnotations() == null ? Map.of()
+                        : s.getMetadata().getAnnotations()));
+                s.getMetadata().getAnnotations().put(Storefront.ROTATE_SIGNING_KEY_ANNOTATION, rotation);
+                return s;
+            });
+            return true;
+        });
+    }
+
+    private static String authConfigHash(String ns) {
+        return client.apps().deployments().inNamespace(ns).withName(ns.equals("rotate") ? "rotating-auth" : ns + "-auth").get().getSpec()
+                .getTemplate().getMetadata().getAnnotations().get(StorefrontNames.CONFIG_HASH_ANNOTATION);
     }
 
     private static String namespace(String name) {

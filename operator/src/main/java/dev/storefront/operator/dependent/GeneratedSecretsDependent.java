@@ -52,8 +52,7 @@ public class GeneratedSecretsDependent extends StorefrontBulkDependent<Secret> {
             }
             secrets.add(login);
         }
-        secrets.add(secret(sf, StorefrontNames.jwtSecret(sf), "auth",
-                Map.of(ServiceEnvironment.JWT_KEY, SecretValues::rsaPrivateKeyPem), existing));
+        secrets.add(signingKeySecret(sf, existing));
 
         var clients = new LinkedHashMap<String, Supplier<String>>();
         ShopService.backends().forEach(s -> clients.put(s.id(), () -> SecretValues.password(32)));
@@ -107,12 +106,52 @@ public class GeneratedSecretsDependent extends StorefrontBulkDependent<Secret> {
         }
     }
 
+    /** The value of the rotate annotation, or null. */
+    public static String rotationRequest(Storefront sf) {
+        var annotations = sf.getMetadata().getAnnotations();
+        String value = annotations == null ? null : annotations.get(Storefront.ROTATE_SIGNING_KEY_ANNOTATION);
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    /**
+     * The JWT signing key. A rotate annotation whose value the Secret has not recorded yet makes a new key and
+     * keeps the current one as {@value ServiceEnvironment#PREVIOUS_JWT_KEY} (auth verifies its tokens until they
+     * expire); the value is recorded on the Secret, so each request rotates once.
+     */
+    private static Secret signingKeySecret(Storefront sf, Map<ResourceID, Secret> existing) {
+        String name = StorefrontNames.jwtSecret(sf);
+        Secret secret = secret(sf, name, "auth", Map.of(ServiceEnvironment.JWT_KEY, SecretValues::rsaPrivateKeyPem), existing);
+        Secret current = existing.get(new ResourceID(name, sf.getMetadata().getNamespace()));
+        Map<String, String> currentData = current == null || current.getData() == null ? Map.of() : current.getData();
+        Map<String, String> currentAnnotations = current == null || current.getMetadata().getAnnotations() == null
+                ? Map.of() : current.getMetadata().getAnnotations();
+        String requested = rotationRequest(sf);
+        String applied = currentAnnotations.get(Storefront.ROTATE_SIGNING_KEY_ANNOTATION);
+        if (currentData.containsKey(ServiceEnvironment.PREVIOUS_JWT_KEY)) {
+            secret.getData().put(ServiceEnvironment.PREVIOUS_JWT_KEY, currentData.get(ServiceEnvironment.PREVIOUS_JWT_KEY));
+        }
+        if (requested != null && !requested.equals(applied) && currentData.containsKey(ServiceEnvironment.JWT_KEY)) {
+            secret.getData().put(ServiceEnvironment.PREVIOUS_JWT_KEY, currentData.get(ServiceEnvironment.JWT_KEY));
+            secret.getData().put(ServiceEnvironment.JWT_KEY, encode(SecretValues.rsaPrivateKeyPem()));
+            applied = requested;
+        } else if (requested != null && current == null) {
+            applied = requested; // a first key is already new
+        }
+        if (applied != null) {
+            secret.getMetadata().setAnnotations(new LinkedHashMap<>(Map.of(Storefront.ROTATE_SIGNING_KEY_ANNOTATION, applied)));
+        }
+        return secret;
+    }
+
     /** Never overwrite a generated value: a Secret that has every desired key is left as it is. */
     @Override
     public Matcher.Result<Secret> match(Secret actual, Secret desired, Storefront primary, Context<Storefront> context) {
         var actualData = actual.getData() == null ? Map.<String, String>of() : actual.getData();
+        var actualAnnotations = actual.getMetadata().getAnnotations() == null ? Map.<String, String>of() : actual.getMetadata().getAnnotations();
+        var desiredAnnotations = desired.getMetadata().getAnnotations() == null ? Map.<String, String>of() : desired.getMetadata().getAnnotations();
         boolean same = desired.getData().entrySet().stream()
-                .allMatch(e -> e.getValue().equals(actualData.get(e.getKey())));
+                .allMatch(e -> e.getValue().equals(actualData.get(e.getKey())))
+                && desiredAnnotations.entrySet().stream().allMatch(e -> e.getValue().equals(actualAnnotations.get(e.getKey())));
         return Matcher.Result.computed(same, desired);
     }
 

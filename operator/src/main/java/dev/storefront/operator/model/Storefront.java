@@ -24,6 +24,8 @@ public class Storefront extends CustomResource<StorefrontSpec, StorefrontStatus>
     public static final String VERSION = "v1alpha1";
     /** Annotation that pauses reconciliation like spec.paused does, for a quick kubectl annotate. */
     public static final String PAUSED_ANNOTATION = GROUP + "/paused";
+    /** Annotation whose every new value rotates auth's JWT signing key (the previous key stays in the Secret). */
+    public static final String ROTATE_SIGNING_KEY_ANNOTATION = GROUP + "/rotate-signing-key";
 
     /** Annotation that lets a deletion finish without dropping databases (reclaimPolicy Delete) or waiting for it. */
     public static final String SKIP_CLEANUP_ANNOTATION = GROUP + "/skip-cleanup";

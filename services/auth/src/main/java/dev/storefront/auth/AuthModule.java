@@ -23,12 +23,14 @@ public final class AuthModule implements ServiceModule {
 
     private final ServiceContext ctx;
     private final AuthRepository repo;
+    private final KeyRing keys;
     private final TokenIssuer tokens;
     private final TokenVerifier verifier;
     private final AuthService authService;
     private final UsersService usersService;
     private final AuthInternalService internalService;
     private final BackgroundJob tokenCleanup;
+    private final BackgroundJob keyReload;
     private final Passwords passwords;
 
     /** The demo catalog's products belong to this vendor (docs/contracts.md, "Demo data"). */
@@ -38,14 +40,15 @@ public final class AuthModule implements ServiceModule {
         this.ctx = ctx;
         AuthSettings settings = AuthSettings.from(ctx.config());
         this.repo = new AuthRepository(ctx.db(), ctx.outbox());
-        this.tokens = new TokenIssuer(SigningKeys.load(ctx.config(), repo));
+        this.keys = KeyRing.load(ctx.config(), repo, settings);
+        this.tokens = new TokenIssuer(keys);
         this.verifier = tokens.verifier();
         Authz authz = new Authz(verifier);
         this.passwords = new Passwords(settings.bcryptCost());
         if (repo.ensureAdmin(settings.adminEmail(), () -> passwords.hash(settings.adminPassword()))) {
             LOG.log(Level.INFO, "Created the first admin " + settings.adminEmail());
         }
-        this.authService = new AuthService(repo, tokens, passwords, authz, settings);
+        this.authService = new AuthService(repo, tokens, keys, passwords, authz, settings);
         this.usersService = new UsersService(repo, authz);
         this.internalService = new AuthInternalService(repo, tokens, authz, settings);
         this.tokenCleanup = BackgroundJob.builder("refresh-token-cleanup", () -> {
@@ -55,6 +58,11 @@ public final class AuthModule implements ServiceModule {
             }
             return false;
         }).every(Duration.ofHours(1)).retryAfter(Duration.ofMinutes(5), Duration.ofMinutes(5)).build();
+        // every replica sees a rotation (admin route, or a new key in the Secret on another replica) within this
+        this.keyReload = BackgroundJob.builder("signing-key-reload", () -> {
+            keys.reloadAndPrune();
+            return false;
+        }).every(settings.keyReload()).retryAfter(settings.keyReload(), settings.keyReload()).build();
     }
 
     public static AuthModule create(ServiceContext ctx) {
@@ -97,6 +105,6 @@ public final class AuthModule implements ServiceModule {
 
     @Override
     public List<BackgroundJob> jobs() {
-        return List.of(tokenCleanup);
+        return List.of(tokenCleanup, keyReload);
     }
 }

@@ -140,15 +140,53 @@ final class AuthRepository {
         return db.execute().delete("DELETE FROM refresh_tokens WHERE expires_at < now() - interval '1 day'");
     }
 
-    // ---- signing key ----
+    // ---- signing keys ----
 
-    Optional<String> signingKey() {
-        return db.execute().get("SELECT private_key FROM signing_keys WHERE slot = 'current'").map(r -> Rows.string(r, "private_key"));
+    /** A row of the key ring: the PEM, when it signs from, and when it stops verifying (null: not replaced yet). */
+    record KeyRow(String kid, String privateKeyPem, Instant activatesAt, Instant retiresAt) {
     }
 
-    void storeSigningKeyIfAbsent(String kid, String privateKeyPem) {
-        db.execute().insert("INSERT INTO signing_keys (slot, kid, private_key) VALUES ('current', ?, ?) ON CONFLICT (slot) DO NOTHING",
-                kid, privateKeyPem);
+    /** Every key not yet retired, oldest first. */
+    List<KeyRow> signingKeys() {
+        return db.execute().query("SELECT kid, private_key, activates_at, retires_at FROM signing_keys "
+                        + "WHERE retires_at IS NULL OR retires_at > now() ORDER BY activates_at, created_at")
+                .map(r -> new KeyRow(Rows.string(r, "kid"), Rows.string(r, "private_key"), Rows.instant(r, "activates_at"),
+                        Rows.instant(r, "retires_at")))
+                .toList();
+    }
+
+    /**
+     * Adds {@code kid} as the key that signs from {@code activatesAt}, unless the ring already has it;
+     * the key that signs until then is retired at {@code activatesAt + retireAfter}. One transaction under
+     * an advisory lock, so replicas that start or rotate at once agree on one order. True when added.
+     */
+    boolean addSigningKey(String kid, String privateKeyPem, Instant activatesAt, java.time.Duration retireAfter, boolean onlyIfEmpty) {
+        return db.inTransaction(tx -> {
+            tx.query("SELECT pg_advisory_xact_lock(hashtext('auth.signing_keys'))").count();
+            // "empty": no key that signs or will sign (a previous key handed in by configuration only verifies)
+            boolean empty = tx.get("SELECT count(*) AS n FROM signing_keys WHERE retires_at IS NULL")
+                    .map(r -> r.column("n").getLong()).orElse(0L) == 0;
+            if (onlyIfEmpty && !empty || tx.get("SELECT 1 FROM signing_keys WHERE kid = ?", kid).isPresent()) {
+                return false;
+            }
+            tx.update("UPDATE signing_keys SET retires_at = ? WHERE retires_at IS NULL", Rows.param(activatesAt.plus(retireAfter)));
+            tx.insert("INSERT INTO signing_keys (kid, private_key, activates_at) VALUES (?, ?, ?)", kid, privateKeyPem, Rows.param(activatesAt));
+            return true;
+        });
+    }
+
+    /**
+     * A key that signs no more (the previous key in the operator's Secret), verifying until {@code retiresAt}; only
+     * into an empty ring (a new or restored database): otherwise the ring knows it already, or retired it on purpose.
+     */
+    void addRetiringKeyToEmptyRing(String kid, String privateKeyPem, Instant retiresAt) {
+        db.execute().insert("INSERT INTO signing_keys (kid, private_key, activates_at, retires_at) SELECT ?, ?, ?, ? "
+                + "WHERE NOT EXISTS (SELECT 1 FROM signing_keys)", kid, privateKeyPem, Rows.param(Instant.EPOCH), Rows.param(retiresAt));
+    }
+
+    /** Retired keys' private parts are not kept. */
+    long deleteRetiredKeys() {
+        return db.execute().delete("DELETE FROM signing_keys WHERE retires_at < now()");
     }
 
     // ---- profiles ----

@@ -20,13 +20,14 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** /api/auth: register, login, refresh, logout, me, and the public keys. */
+/** /api/auth: register, login, refresh, logout, me, the public keys, and (admins) a signing-key rotation. */
 final class AuthService implements HttpService {
     private static final Set<String> SELF_SERVICE_ROLES = Set.of("customer", "vendor");
     private static final String BAD_CREDENTIALS = "Invalid email or password";
 
     private final AuthRepository repo;
     private final TokenIssuer tokens;
+    private final KeyRing keys;
     private final Passwords passwords;
     private final Authz authz;
     private final AuthSettings settings;
@@ -35,9 +36,10 @@ final class AuthService implements HttpService {
     private final RateLimiter loginPerIp;
     private final RateLimiter registerPerIp;
 
-    AuthService(AuthRepository repo, TokenIssuer tokens, Passwords passwords, Authz authz, AuthSettings settings) {
+    AuthService(AuthRepository repo, TokenIssuer tokens, KeyRing keys, Passwords passwords, Authz authz, AuthSettings settings) {
         this.repo = repo;
         this.tokens = tokens;
+        this.keys = keys;
         this.passwords = passwords;
         this.authz = authz;
         this.settings = settings;
@@ -53,7 +55,8 @@ final class AuthService implements HttpService {
                 .post("/refresh", this::refresh)
                 .post("/logout", this::logout)
                 .get("/me", this::me)
-                .get("/.well-known/jwks.json", this::jwks);
+                .get("/.well-known/jwks.json", this::jwks)
+                .post("/signing-keys/rotate", this::rotateSigningKey);
     }
 
     private void register(ServerRequest req, ServerResponse res) {
@@ -121,7 +124,22 @@ final class AuthService implements HttpService {
     private void jwks(ServerRequest req, ServerResponse res) {
         // plain JWKS, not the envelope: this is what JWT libraries fetch
         res.header(HeaderNames.CACHE_CONTROL, "public, max-age=300");
-        Responses.send(res, 200, tokens.jwks());
+        Responses.send(res, 200, keys.jwks());
+    }
+
+    /**
+     * A new signing key for runs without the operator (which rotates through the Secret): published at
+     * once, signing after the activation delay; the current key verifies until its tokens expired.
+     */
+    private void rotateSigningKey(ServerRequest req, ServerResponse res) {
+        authz.admin(req);
+        KeyRing.Rotation r = keys.rotate();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("kid", r.kid());
+        body.put("activatesAt", r.activatesAt());
+        body.put("previousKid", r.previousKid());
+        body.put("previousRetiresAt", r.previousRetiresAt());
+        Responses.ok(res, body);
     }
 
     private Map<String, Object> session(User user, String refreshToken) {

@@ -25,7 +25,8 @@ record AuthSettings(
         Duration loginIpWindow,
         int registrationsPerIp,
         Duration registrationIpWindow,
-        String clientIpHeader) {
+        String clientIpHeader,
+        Duration keyReload) {
 
     static final List<String> SERVICES = List.of("auth", "catalog", "inventory", "cart", "order", "checkout", "payment", "notify");
 
@@ -47,7 +48,14 @@ record AuthSettings(
                 rate.get("register-per-ip").asInt().orElse(20),
                 Duration.ofSeconds(rate.get("register-per-ip-window-seconds").asLong().orElse(600L)),
                 // behind an ingress every peer is the ingress: name the header it appends the client to
-                auth.get("client-ip-header").asString().filter(h -> !h.isBlank()).orElse(null));
+                auth.get("client-ip-header").asString().filter(h -> !h.isBlank()).orElse(null),
+                // how often each replica reads the key ring again; a rotated-in key signs after twice this
+                Duration.ofSeconds(auth.get("key-reload-seconds").asLong().filter(s -> s > 0).orElse(30L)));
+    }
+
+    /** The longest a JWT auth signs stays valid: a key verifies this long after it stopped signing (refresh tokens are opaque, not JWTs). */
+    Duration longestTokenTtl() {
+        return accessTokenTtl.compareTo(serviceTokenTtl) >= 0 ? accessTokenTtl : serviceTokenTtl;
     }
 
     /** {@code id:secret,id:secret}; empty means every service with its dev secret (local runs). */

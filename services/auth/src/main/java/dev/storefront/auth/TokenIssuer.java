@@ -4,84 +4,56 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Date;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.UUID;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import dev.storefront.common.security.SigningKey;
 import dev.storefront.common.security.TokenVerifier;
 import dev.storefront.common.security.Tokens;
+import io.helidon.security.jwt.Jwt;
+import io.helidon.security.jwt.SignedJwt;
+import io.helidon.security.jwt.jwk.JwkRSA;
 
-/** Mints access and service tokens with auth's key, and opaque refresh tokens with their stored hash. */
+/** Mints access and service tokens with the key ring's signing key (Helidon's security-jwt), and opaque refresh tokens with their stored hash. */
 final class TokenIssuer {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final RSAKey key;
-    private final RSASSASigner signer;
-    private final JWKSet publicKeys;
+    private final KeyRing keys;
 
-    TokenIssuer(RSAKey key) {
-        this.key = key;
-        this.publicKeys = new JWKSet(key.toPublicJWK());
-        try {
-            this.signer = new RSASSASigner(key);
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
+    TokenIssuer(KeyRing keys) {
+        this.keys = keys;
     }
 
+    /** The {@code kid} new tokens are signed with. */
     String keyId() {
-        return key.getKeyID();
+        return keys.signer().kid();
     }
 
-    /** The public half only, as served at /.well-known/jwks.json. */
-    Map<String, Object> jwks() {
-        return publicKeys.toJSONObject(true);
-    }
-
-    /** Verifies tokens against this key in-process (auth never fetches its own JWKS over HTTP). */
+    /** Verifies tokens against the ring in-process (auth never fetches its own JWKS over HTTP). */
     TokenVerifier verifier() {
-        return new TokenVerifier(new ImmutableJWKSet<>(publicKeys));
+        return new TokenVerifier(keys);
     }
 
     String accessToken(User user, Duration ttl) {
-        Instant now = Instant.now();
-        return sign(new JWTClaimsSet.Builder()
-                .issuer(Tokens.ISSUER).audience(Tokens.AUDIENCE_API).subject(user.id().toString())
-                .claim(Tokens.TYPE_CLAIM, Tokens.TYPE_ACCESS).claim(Tokens.ROLE_CLAIM, user.role())
-                .claim(Tokens.EMAIL_CLAIM, user.email()).claim(Tokens.NAME_CLAIM, user.name())
-                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plus(ttl)))
-                .jwtID(UUID.randomUUID().toString()).build());
+        return sign(claims(Tokens.AUDIENCE_API, user.id().toString(), ttl)
+                .addPayloadClaim(Tokens.TYPE_CLAIM, Tokens.TYPE_ACCESS).addPayloadClaim(Tokens.ROLE_CLAIM, user.role())
+                .addPayloadClaim(Tokens.EMAIL_CLAIM, user.email()).addPayloadClaim(Tokens.NAME_CLAIM, user.name()));
     }
 
     String serviceToken(String clientId, Duration ttl) {
-        Instant now = Instant.now();
-        return sign(new JWTClaimsSet.Builder()
-                .issuer(Tokens.ISSUER).audience(Tokens.AUDIENCE_INTERNAL).subject(Tokens.SERVICE_SUBJECT_PREFIX + clientId)
-                .claim(Tokens.TYPE_CLAIM, Tokens.TYPE_SERVICE).claim(Tokens.ROLE_CLAIM, "service")
-                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plus(ttl)))
-                .jwtID(UUID.randomUUID().toString()).build());
+        return sign(claims(Tokens.AUDIENCE_INTERNAL, Tokens.SERVICE_SUBJECT_PREFIX + clientId, ttl)
+                .addPayloadClaim(Tokens.TYPE_CLAIM, Tokens.TYPE_SERVICE).addPayloadClaim(Tokens.ROLE_CLAIM, "service"));
     }
 
-    private String sign(JWTClaimsSet claims) {
-        try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
-                    .type(JOSEObjectType.JWT).build(), claims);
-            jwt.sign(signer);
-            return jwt.serialize();
-        } catch (JOSEException e) {
-            throw new IllegalStateException("Cannot sign a token", e);
-        }
+    private static Jwt.Builder claims(String audience, String subject, Duration ttl) {
+        Instant now = Instant.now();
+        return Jwt.builder().issuer(Tokens.ISSUER).addAudience(audience).subject(subject)
+                .issueTime(now).notBefore(now).expirationTime(now.plus(ttl)).jwtId(UUID.randomUUID().toString());
+    }
+
+    private String sign(Jwt.Builder claims) {
+        SigningKey key = keys.signer();
+        return SignedJwt.sign(claims.algorithm(JwkRSA.ALG_RS256).keyId(key.kid()).type("JWT").build(), key.signer()).tokenContent();
     }
 
     /** A new opaque refresh token: 256 random bits, URL-safe. */

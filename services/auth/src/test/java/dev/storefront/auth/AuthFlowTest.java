@@ -6,30 +6,22 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.storefront.common.ServiceContext;
 import dev.storefront.common.events.CloudEvent;
+import dev.storefront.common.security.SigningKey;
 import dev.storefront.common.security.Tokens;
 import dev.storefront.common.testing.OpenApiContract;
 import dev.storefront.common.testing.Accounts;
 import dev.storefront.common.testing.ServiceFixture;
 import dev.storefront.common.testing.TestHttp.Reply;
 import dev.storefront.common.testing.TestKeys;
+import dev.storefront.common.testing.TokenForge;
 import dev.storefront.common.web.Json;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
@@ -137,33 +129,27 @@ class AuthFlowTest {
     @Test
     void everyBadTokenIsRefused() throws Exception {
         var s = Accounts.newCustomer(AUTH.http(), "tokens");
-        RSAKey key = realKey();
-        RSAKey otherKey = TestKeys.shared().key();
-        Instant now = Instant.now();
-        UnaryOperator<JWTClaimsSet.Builder> valid = b -> b.issuer(Tokens.ISSUER).audience(Tokens.AUDIENCE_API)
-                .subject(s.userId().toString()).claim("typ", "access").claim("role", "customer").claim("email", s.email())
-                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)))
-                .jwtID(UUID.randomUUID().toString());
+        SigningKey key = realKey();
+        SigningKey otherKey = TestKeys.shared().key();
         // control: a token built this way with the real key works
-        assertThat(AUTH.http().get("/api/auth/me", rs256(key, key.getKeyID(), valid.apply(new JWTClaimsSet.Builder()).build())).status())
-                .isEqualTo(200);
+        assertThat(AUTH.http().get("/api/auth/me", TokenForge.rs256(valid(s), key, key.kid())).status()).isEqualTo(200);
 
         Map<String, String> bad = new LinkedHashMap<>();
-        bad.put("forged (other key, real kid)", rs256(otherKey, key.getKeyID(), valid.apply(new JWTClaimsSet.Builder()).build()));
-        bad.put("forged (other key, own kid)", rs256(otherKey, otherKey.getKeyID(), valid.apply(new JWTClaimsSet.Builder()).build()));
-        bad.put("expired", rs256(key, key.getKeyID(), valid.apply(new JWTClaimsSet.Builder())
-                .issueTime(Date.from(now.minusSeconds(3600))).notBeforeTime(Date.from(now.minusSeconds(3600)))
-                .expirationTime(Date.from(now.minusSeconds(120))).build()));
-        bad.put("not yet valid", rs256(key, key.getKeyID(), valid.apply(new JWTClaimsSet.Builder())
-                .notBeforeTime(Date.from(now.plusSeconds(300))).build()));
-        bad.put("unknown kid", rs256(key, "no-such-kid", valid.apply(new JWTClaimsSet.Builder()).build()));
-        bad.put("alg none", unsigned(key.getKeyID(), valid.apply(new JWTClaimsSet.Builder()).build()));
-        bad.put("HS256 keyed with the public key", hs256WithPublicKey(key, valid.apply(new JWTClaimsSet.Builder()).build()));
-        bad.put("tampered payload", tamper(rs256(key, key.getKeyID(), valid.apply(new JWTClaimsSet.Builder()).build())));
-        bad.put("wrong issuer", rs256(key, key.getKeyID(), valid.apply(new JWTClaimsSet.Builder()).issuer("someone-else").build()));
-        bad.put("wrong audience", rs256(key, key.getKeyID(), valid.apply(new JWTClaimsSet.Builder()).audience("elsewhere").build()));
-        bad.put("internal audience on /api", rs256(key, key.getKeyID(), valid.apply(new JWTClaimsSet.Builder()).audience(Tokens.AUDIENCE_INTERNAL).build()));
-        bad.put("no typ", rs256(key, key.getKeyID(), valid.apply(new JWTClaimsSet.Builder()).claim("typ", null).build()));
+        bad.put("forged (other key, real kid)", TokenForge.rs256(valid(s), otherKey, key.kid()));
+        bad.put("forged (other key, own kid)", TokenForge.rs256(valid(s), otherKey, otherKey.kid()));
+        bad.put("expired", TokenForge.rs256(with(valid(s), Map.of("iat", TokenForge.ago(3600), "nbf", TokenForge.ago(3600),
+                "exp", TokenForge.ago(120))), key, key.kid()));
+        bad.put("not yet valid", TokenForge.rs256(with(valid(s), Map.of("nbf", TokenForge.ago(-300))), key, key.kid()));
+        bad.put("unknown kid", TokenForge.rs256(valid(s), key, "no-such-kid"));
+        bad.put("alg none", TokenForge.none(valid(s), key.kid()));
+        bad.put("HS256 keyed with the public key", TokenForge.hs256(valid(s), key.publicKey().getEncoded(), key.kid()));
+        bad.put("tampered payload", tamper(TokenForge.rs256(valid(s), key, key.kid())));
+        bad.put("wrong issuer", TokenForge.rs256(with(valid(s), Map.of("iss", "someone-else")), key, key.kid()));
+        bad.put("wrong audience", TokenForge.rs256(with(valid(s), Map.of("aud", "elsewhere")), key, key.kid()));
+        bad.put("internal audience on /api", TokenForge.rs256(with(valid(s), Map.of("aud", Tokens.AUDIENCE_INTERNAL)), key, key.kid()));
+        Map<String, Object> noTyp = valid(s);
+        noTyp.remove("typ");
+        bad.put("no typ", TokenForge.rs256(noTyp, key, key.kid()));
         bad.put("refresh token as access token", s.refreshToken());
         bad.put("service token on /api", serviceToken("catalog"));
         bad.put("garbage", "not.a.jwt");
@@ -175,6 +161,17 @@ class AuthFlowTest {
             assertThat(r.errorCode()).as(entry.getKey()).isEqualTo("UNAUTHENTICATED");
         }
         assertThat(AUTH.http().get("/api/auth/me", null).status()).isEqualTo(401);
+    }
+
+    private static Map<String, Object> valid(Accounts.Session s) {
+        Map<String, Object> claims = TokenForge.access(s.userId(), "customer");
+        claims.put("email", s.email());
+        return claims;
+    }
+
+    private static Map<String, Object> with(Map<String, Object> claims, Map<String, Object> changes) {
+        claims.putAll(changes);
+        return claims;
     }
 
     @Test
@@ -229,12 +226,16 @@ class AuthFlowTest {
 
     @Test
     void aConfiguredSigningKeyIsUsedWithItsThumbprintAsKid() throws Exception {
-        RSAKey configured = SigningKeys.generate();
-        RSAKey loaded = SigningKeys.fromPem(SigningKeys.toPem(configured));
-        assertThat(loaded.getKeyID()).isEqualTo(configured.computeThumbprint().toString());
+        SigningKey configured = SigningKey.generate();
+        assertThat(SigningKey.fromPem(configured.toPem()).kid()).isEqualTo(configured.kid());
+        // RFC 7638: SHA-256 over {"e","kty","n"} in that order, recomputed here from the published JWK
+        Map<String, Object> jwk = configured.publicJwk();
+        String canonical = "{\"e\":\"" + jwk.get("e") + "\",\"kty\":\"RSA\",\"n\":\"" + jwk.get("n") + "\"}";
+        assertThat(configured.kid()).isEqualTo(Base64.getUrlEncoder().withoutPadding().encodeToString(
+                java.security.MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8))));
         var config = io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(
-                Map.of("storefront.auth.signing-key", SigningKeys.toPem(configured).replace("\n", "\\n"))));
-        assertThat(SigningKeys.load(config, null).getKeyID()).isEqualTo(configured.getKeyID());
+                Map.of("storefront.auth.signing-key", configured.toPem().replace("\n", "\\n"))));
+        assertThat(SigningKey.fromPem(config.get("storefront.auth.signing-key").asString().get()).kid()).isEqualTo(configured.kid());
     }
 
     @Test
@@ -372,11 +373,11 @@ class AuthFlowTest {
         }
     }
 
-    private static RSAKey realKey() throws Exception {
+    private static SigningKey realKey() throws Exception {
         try (Connection c = AUTH.env().jdbc("auth"); var st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT private_key FROM signing_keys")) {
             rs.next();
-            return SigningKeys.fromPem(rs.getString(1));
+            return SigningKey.fromPem(rs.getString(1));
         }
     }
 
@@ -384,26 +385,8 @@ class AuthFlowTest {
         return Json.read(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[part]), StandardCharsets.UTF_8), JsonNode.class);
     }
 
-    private static String rs256(RSAKey key, String kid, JWTClaimsSet claims) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).type(JOSEObjectType.JWT).build(), claims);
-        jwt.sign(new RSASSASigner(key));
-        return jwt.serialize();
-    }
-
     private static String b64(String json) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String unsigned(String kid, JWTClaimsSet claims) {
-        return b64("{\"alg\":\"none\",\"kid\":\"" + kid + "\"}") + "." + b64(claims.toString()) + ".";
-    }
-
-    /** The classic confusion attack: HMAC keyed with the (public) RSA key a verifier might misuse. */
-    private static String hs256WithPublicKey(RSAKey key, JWTClaimsSet claims) throws Exception {
-        byte[] secret = key.toRSAPublicKey().getEncoded();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(key.getKeyID()).build(), claims);
-        jwt.sign(new MACSigner(secret));
-        return jwt.serialize();
     }
 
     private static String tamper(String jwt) {

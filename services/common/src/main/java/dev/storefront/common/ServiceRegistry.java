@@ -19,7 +19,7 @@ public final class ServiceRegistry {
 
     public static final ServiceDefinition AUTH = new ServiceDefinition("auth", 8081,
             List.of("/api/auth", "/api/users"), List.of("/internal/auth"), true, Map.of(),
-            List.of("refresh-token-cleanup"), true);
+            List.of("refresh-token-cleanup", "signing-key-reload"), true);
     public static final ServiceDefinition CATALOG = new ServiceDefinition("catalog", 8082,
             List.of("/api/products", "/api/categories"), List.of("/internal/catalog"), true, Map.of(), List.of(), true);
     public static final ServiceDefinition INVENTORY = new ServiceDefinition("inventory", 8083,

@@ -1,34 +1,41 @@
 package dev.storefront.common.security;
 
-import java.net.MalformedURLException;
 import java.net.URI;
-import java.text.ParseException;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
-import com.nimbusds.jose.proc.BadJOSEException;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
-import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
-import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.storefront.common.web.ApiException;
+import io.helidon.security.jwt.Jwt;
+import io.helidon.security.jwt.JwtHeaders;
+import io.helidon.security.jwt.JwtValidator;
+import io.helidon.security.jwt.SignedJwt;
+import io.helidon.security.jwt.jwk.Jwk;
+import io.helidon.security.jwt.jwk.JwkKeys;
+import io.helidon.security.jwt.jwk.JwkRSA;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 
 /**
- * Verifies RS256 access and service tokens against auth's JWKS. Only RS256 is accepted, so
- * {@code alg: none} and HS256-signed-with-the-public-key tokens fail; the key set is cached and
- * fetched again when a token names an unknown {@code kid} (nimbus' JWKSource does both).
+ * Verifies RS256 access and service tokens against auth's keys with Helidon's security-jwt. Only
+ * RS256 with an RSA key found by the token's {@code kid} is accepted, so {@code alg: none} and
+ * HS256-signed-with-the-public-key tokens fail; an unknown {@code kid} makes the key source look
+ * again once (a rotation), rate-limited by the source. Issuer, audience, type, exp and nbf are
+ * checked with a 30 s clock skew.
  */
 public final class TokenVerifier {
-    private final DefaultJWTProcessor<SecurityContext> accessProcessor;
-    private final DefaultJWTProcessor<SecurityContext> serviceProcessor;
+    private static final int MAX_CLOCK_SKEW_SECONDS = 30;
+    private static final Duration SKEW = Duration.ofSeconds(MAX_CLOCK_SKEW_SECONDS);
+    /** A kid is an id, not a path or a query: anything else is refused before any key lookup. */
+    private static final Pattern KID = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
+
+    private final VerificationKeys keys;
+    private final JwtValidator accessClaims;
+    private final JwtValidator serviceClaims;
     /*
      * Tokens already verified, by their exact text, until they expire. Checking an RS256 signature was
      * a quarter of the CPU of a checkout (each saga step presents the service token again, each shopper
@@ -40,25 +47,22 @@ public final class TokenVerifier {
     private record Verified(Principal principal, Instant expires) {
     }
 
-    private static final int MAX_CLOCK_SKEW_SECONDS = 30;
-
-    public TokenVerifier(JWKSource<SecurityContext> keys) {
-        this.accessProcessor = processor(keys, Tokens.AUDIENCE_API, Tokens.TYPE_ACCESS);
-        this.serviceProcessor = processor(keys, Tokens.AUDIENCE_INTERNAL, Tokens.TYPE_SERVICE);
+    public TokenVerifier(VerificationKeys keys) {
+        this.keys = keys;
+        this.accessClaims = claims(Tokens.AUDIENCE_API, Tokens.TYPE_ACCESS);
+        this.serviceClaims = claims(Tokens.AUDIENCE_INTERNAL, Tokens.TYPE_SERVICE);
     }
 
-    /** A verifier that fetches keys from a JWKS URL, caching them for 5 minutes. */
+    /** A verifier that fetches keys from a JWKS URL, keeping them 5 minutes and looking again on an unknown kid (once a second at most). */
     public static TokenVerifier remote(String jwksUrl) {
+        URI url;
         try {
-            JWKSource<SecurityContext> source = JWKSourceBuilder.<SecurityContext>create(URI.create(jwksUrl).toURL())
-                    .cache(5 * 60_000L, 15_000L)
-                    .rateLimited(1_000L)
-                    .retrying(true)
-                    .build();
-            return new TokenVerifier(source);
-        } catch (MalformedURLException e) {
+            url = URI.create(jwksUrl);
+            url.toURL();
+        } catch (IllegalArgumentException | java.net.MalformedURLException e) {
             throw new IllegalArgumentException("Bad JWKS URL " + jwksUrl, e);
         }
+        return new TokenVerifier(new RemoteJwks(url, Duration.ofMinutes(5), Duration.ofSeconds(1)));
     }
 
     /** A shopper/admin/vendor access token (never a service token). */
@@ -67,18 +71,20 @@ public final class TokenVerifier {
         if (known != null) {
             return known;
         }
-        JWTClaimsSet claims = process(accessProcessor, token);
+        Jwt jwt = verify(token, accessClaims);
+        Role role;
+        UUID userId;
         try {
-            Role role = Role.fromClaim(claims.getStringClaim(Tokens.ROLE_CLAIM));
-            if (role == Role.SERVICE) {
-                throw ApiException.unauthenticated("Invalid token");
-            }
-            UUID userId = UUID.fromString(claims.getSubject());
-            return remember(verifiedAccess, token, claims, new Principal(userId, claims.getSubject(),
-                    claims.getStringClaim(Tokens.EMAIL_CLAIM), claims.getStringClaim(Tokens.NAME_CLAIM), role));
-        } catch (ParseException | IllegalArgumentException e) {
+            role = Role.fromClaim(string(jwt, Tokens.ROLE_CLAIM).orElse(null));
+            userId = UUID.fromString(jwt.subject().orElseThrow());
+        } catch (RuntimeException e) {
             throw ApiException.unauthenticated("Invalid token");
         }
+        if (role == Role.SERVICE) {
+            throw ApiException.unauthenticated("Invalid token");
+        }
+        return remember(verifiedAccess, token, jwt, new Principal(userId, jwt.subject().get(),
+                string(jwt, Tokens.EMAIL_CLAIM).orElse(null), string(jwt, Tokens.NAME_CLAIM).orElse(null), role));
     }
 
     /** A service token, for /internal routes. */
@@ -87,16 +93,12 @@ public final class TokenVerifier {
         if (known != null) {
             return known;
         }
-        JWTClaimsSet claims = process(serviceProcessor, token);
-        try {
-            if (!"service".equals(claims.getStringClaim(Tokens.ROLE_CLAIM))
-                    || !claims.getSubject().startsWith(Tokens.SERVICE_SUBJECT_PREFIX)) {
-                throw ApiException.forbidden("A service token is required");
-            }
-            return remember(verifiedService, token, claims, new Principal(null, claims.getSubject(), null, claims.getSubject(), Role.SERVICE));
-        } catch (ParseException e) {
-            throw ApiException.unauthenticated("Invalid token");
+        Jwt jwt = verify(token, serviceClaims);
+        String subject = jwt.subject().orElse("");
+        if (!"service".equals(string(jwt, Tokens.ROLE_CLAIM).orElse(null)) || !subject.startsWith(Tokens.SERVICE_SUBJECT_PREFIX)) {
+            throw ApiException.forbidden("A service token is required");
         }
+        return remember(verifiedService, token, jwt, new Principal(null, subject, null, subject, Role.SERVICE));
     }
 
     /** The principal of a token verified before and not yet expired, else null. */
@@ -115,42 +117,71 @@ public final class TokenVerifier {
         return v.principal();
     }
 
-    private static Principal remember(Cache<String, Verified> cache, String token, JWTClaimsSet claims, Principal principal) {
-        if (claims.getExpirationTime() != null) {
-            // the processor accepts a token up to the clock skew past its exp: so does the cache
-            cache.put(token, new Verified(principal, claims.getExpirationTime().toInstant().plusSeconds(MAX_CLOCK_SKEW_SECONDS)));
-        }
+    private static Principal remember(Cache<String, Verified> cache, String token, Jwt jwt, Principal principal) {
+        // the validator accepts a token up to the clock skew past its exp: so does the cache
+        jwt.expirationTime().ifPresent(exp -> cache.put(token, new Verified(principal, exp.plus(SKEW))));
         return principal;
     }
 
-    private static JWTClaimsSet process(DefaultJWTProcessor<SecurityContext> processor, String token) {
+    /** Header, signature, then claims; every failure is the caller's 401, except keys that cannot be fetched (503). */
+    private Jwt verify(String token, JwtValidator claims) {
         if (token == null || token.isBlank() || token.length() > 8192) {
             throw ApiException.unauthenticated("Missing or invalid bearer token");
         }
+        SignedJwt signed;
+        Jwt jwt;
         try {
-            return processor.process(token, null);
-        } catch (ParseException | BadJOSEException e) {
-            throw ApiException.unauthenticated("Invalid or expired token");
-        } catch (JOSEException e) {
-            // the key set could not be fetched: auth is down, not the caller's fault
-            if (e.getCause() instanceof java.io.IOException || e.getMessage() != null && e.getMessage().contains("retriev")) {
-                throw ApiException.unavailable("Cannot verify tokens right now");
-            }
-            throw ApiException.unauthenticated("Invalid token");
+            signed = SignedJwt.parseToken(token);
+            jwt = signed.getJwt();
         } catch (RuntimeException e) {
             throw ApiException.unauthenticated("Invalid token");
         }
+        JwtHeaders headers = jwt.headers();
+        String kid = headers.keyId().orElse("");
+        if (!JwkRSA.ALG_RS256.equals(headers.algorithm().orElse(null)) || !KID.matcher(kid).matches()
+                || headers.critical().isPresent() // no extension is ours to understand
+                || !headers.type().map("JWT"::equals).orElse(true)) {
+            throw ApiException.unauthenticated("Invalid token");
+        }
+        JwkKeys known = keys.current();
+        if (known.forKeyId(kid).isEmpty()) {
+            known = keys.refreshed(kid);
+        }
+        Optional<Jwk> key = known.forKeyId(kid);
+        if (key.isEmpty() || !(key.get() instanceof JwkRSA) || !JwkRSA.ALG_RS256.equals(key.get().algorithm())) {
+            throw ApiException.unauthenticated("Invalid token");
+        }
+        try {
+            if (!signed.verifySignature(known).isValid() || !claims.validate(jwt).isValid()) {
+                throw ApiException.unauthenticated("Invalid or expired token");
+            }
+        } catch (ApiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw ApiException.unauthenticated("Invalid token");
+        }
+        return jwt;
     }
 
-    private static DefaultJWTProcessor<SecurityContext> processor(JWKSource<SecurityContext> keys, String audience, String type) {
-        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
-        DefaultJWTClaimsVerifier<SecurityContext> verifier = new DefaultJWTClaimsVerifier<>(
-                audience,
-                new JWTClaimsSet.Builder().issuer(Tokens.ISSUER).claim(Tokens.TYPE_CLAIM, type).build(),
-                Set.of("sub", "exp", "iat", Tokens.ROLE_CLAIM, "jti"));
-        verifier.setMaxClockSkew(MAX_CLOCK_SKEW_SECONDS);
-        processor.setJWTClaimsSetVerifier(verifier);
-        return processor;
+    private static JwtValidator claims(String audience, String type) {
+        return JwtValidator.builder()
+                .addIssuerValidator(Tokens.ISSUER, true)
+                .addAudienceValidator(a -> a.addExpectedAudience(audience).mandatory(true))
+                .addExpirationValidator(e -> e.allowedTimeSkew(SKEW).mandatory(true))
+                .addNotBeforeValidator(n -> n.allowedTimeSkew(SKEW))
+                .addIssueTimeValidator(i -> i.allowedTimeSkew(SKEW).mandatory(true))
+                .addFieldValidator(f -> f.claimKey(Tokens.TYPE_CLAIM).name("token type").expectedValue(type).mandatory(true))
+                .addValidator((jwt, collector) -> {
+                    // required claims beside exp and iat: sub, role, jti
+                    if (jwt.subject().isEmpty() || string(jwt, Tokens.ROLE_CLAIM).isEmpty() || jwt.jwtId().isEmpty()) {
+                        collector.fatal(jwt, "sub, role and jti are required");
+                    }
+                })
+                .build();
+    }
+
+    private static Optional<String> string(Jwt jwt, String claim) {
+        Optional<JsonValue> value = jwt.payloadClaim(claim);
+        return value.filter(v -> v instanceof JsonString).map(v -> ((JsonString) v).getString());
     }
 }
