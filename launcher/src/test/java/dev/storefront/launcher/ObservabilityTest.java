@@ -74,6 +74,7 @@ class ObservabilityTest {
             for (HttpResponse<String> json : new HttpResponse[] {get(path, "application/json"), get(path + "?format=JSON", null)}) {
                 assertThat(json.statusCode()).as(json.uri().toString()).isEqualTo(200);
                 assertThat(json.headers().firstValue("Content-Type").orElse("")).as(json.uri().toString()).contains("json");
+                assertThat(json.body()).as(json.uri() + " " + json.headers().map()).startsWith("{");
                 JsonNode doc = JSON.readTree(json.body());
                 assertThat(doc.path("openapi").asText()).startsWith("3.");
                 Set<String> jsonPaths = new TreeSet<>();
