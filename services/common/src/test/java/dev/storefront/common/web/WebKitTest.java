@@ -21,14 +21,18 @@ import io.helidon.webserver.http.HttpRouting;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The kit's web filters on a real server: CORS through Helidon's engine with the API's answers, and
- * one access line per request (route template, final status, ids, caller).
+ * one access line per request (route template, final status, ids, caller). Isolated: Helidon 4.1's
+ * metrics set-up (discovered on the classpath) is not safe while another test class starts a server
+ * outside the kit's lock ({@code @ServerTest}, GracefulShutdownTest).
  */
+@Isolated
 class WebKitTest {
     private static final String ALLOWED = "https://shop.example.test";
     private static final UUID USER = UUID.randomUUID();
