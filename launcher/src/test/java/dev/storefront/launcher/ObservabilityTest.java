@@ -103,7 +103,7 @@ class ObservabilityTest {
 
         Set<String> queried = Dashboard.queriedMetrics(Dashboard.read());
         assertThat(queried).as("what the dashboard queries").contains("storefront_http_requests_seconds_count",
-                "storefront_http_requests_seconds_bucket", "storefront_http_requests_seconds_sum", "storefront_checkout_sagas_total")
+                "storefront_http_requests_seconds_bucket", "storefront_http_requests_seconds_sum", "storefront_checkout_sagas_total", "storefront_outbox_pending")
                 .doesNotContain("by", "le", "service", "rate", "sum");
         assertThat(exported).as("metrics in the scrape (all of it in " + dumped + ")").containsAll(queried);
         assertThat(scrape.body()).as("an error answer is counted with its own status")
