@@ -21,7 +21,8 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * The split mode's front door, a small stand-in for the Kubernetes Ingress: routes each public
- * /api prefix to its service and serves the UI. /internal is never routed, as in the cluster.
+ * /api prefix to its service, each /openapi/&lt;service&gt; document to its service, and serves the UI.
+ * /internal is never routed, as in the cluster.
  */
 final class Gateway {
     private static final List<HeaderName> FORWARDED_REQUEST = List.of(HeaderNames.AUTHORIZATION, HeaderNames.CONTENT_TYPE,
@@ -45,9 +46,14 @@ final class Gateway {
         Map<String, WebClient> routes = new LinkedHashMap<>();
         routeTable(services).forEach((prefix, target) -> routes.put(prefix, clients.computeIfAbsent(target,
                 p -> WebClient.builder().baseUri("http://127.0.0.1:" + p).readTimeout(Duration.ofSeconds(30)).build())));
+        // each service's OpenAPI document at /openapi/<service>, as on the one-process platform's port
+        Map<String, WebClient> documents = new LinkedHashMap<>();
+        services.forEach((service, target) -> documents.put("/openapi/" + service.id(), clients.computeIfAbsent(target,
+                p -> WebClient.builder().baseUri("http://127.0.0.1:" + p).readTimeout(Duration.ofSeconds(30)).build())));
         HttpRouting.Builder routing = HttpRouting.builder();
         ErrorHandling.install(routing);
         routing.any("/api/*", (req, res) -> proxy(routes, req, res));
+        routing.get("/openapi/*", (req, res) -> proxy(documents, req, res));
         routing.any("/internal/*", ErrorHandling::notFound);
         WebUi.mount(routing);
         return ServiceServer.startAlone(WebServer.builder().port(port).host("0.0.0.0").routing(routing));
@@ -62,9 +68,11 @@ final class Gateway {
             ErrorHandling.notFound(req, res);
             return;
         }
-        String query = req.query().rawValue();
-        HttpClientRequest out = target.method(Method.create(req.prologue().method().text()))
-                .uri(path + (query.isEmpty() ? "" : "?" + query));
+        HttpClientRequest out = target.method(Method.create(req.prologue().method().text())).path(path);
+        // the query parameter by parameter: a "?" inside the path string is sent as part of the path
+        for (String name : req.query().names()) {
+            out.queryParam(name, req.query().all(name).toArray(String[]::new));
+        }
         for (HeaderName name : FORWARDED_REQUEST) {
             req.headers().first(name).ifPresent(v -> out.header(name, v));
         }

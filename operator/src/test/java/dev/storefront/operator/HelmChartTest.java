@@ -205,6 +205,21 @@ class HelmChartTest {
                 .collect(Collectors.toMap(e -> e.getName(), e -> e.getValue()));
     }
 
+    @Test
+    void theGrafanaDashboardIsAConfigMapForGrafanasSidecarWhenAskedFor() throws Exception {
+        assertThat(render(Map.of())).noneMatch(r -> r instanceof io.fabric8.kubernetes.api.model.ConfigMap);
+        List<HasMetadata> resources = render(Map.of("dashboards.enabled", "true", "dashboards.namespace", "monitoring"));
+        var dashboards = only(resources, io.fabric8.kubernetes.api.model.ConfigMap.class);
+        assertThat(dashboards.getMetadata().getNamespace()).isEqualTo("monitoring");
+        assertThat(dashboards.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+        String json = dashboards.getData().get("storefront.json");
+        var dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        assertThat(dashboard.path("uid").asText()).isEqualTo("storefront-services");
+        assertThat(dashboard.findValues("expr")).as("its queries").isNotEmpty();
+        assertThat(json).as("the file as it is in the chart").isEqualTo(
+                java.nio.file.Files.readString(chart().resolve("dashboards/storefront.json")).stripTrailing());
+    }
+
     static <T extends HasMetadata> T only(List<HasMetadata> resources, Class<T> type) {
         var matching = resources.stream().filter(type::isInstance).map(type::cast).toList();
         assertThat(matching).as(type.getSimpleName() + " in " + Arrays.toString(resources.stream()

@@ -29,6 +29,10 @@ public final class JsonLogFormatter extends Formatter {
             line.put("traceId", traceId);
         }
         line.put("thread", Thread.currentThread().getName());
+        // a structured line (the access log): its fields at the top level, beside the message
+        if (record.getParameters() != null && record.getParameters().length == 1 && record.getParameters()[0] instanceof Map<?, ?> fields) {
+            fields.forEach((k, v) -> line.put(String.valueOf(k), v));
+        }
         if (record.getThrown() != null) {
             StringWriter trace = new StringWriter();
             record.getThrown().printStackTrace(new PrintWriter(trace));

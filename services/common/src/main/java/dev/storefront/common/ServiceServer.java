@@ -6,18 +6,20 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import dev.storefront.common.web.AccessLog;
 import dev.storefront.common.web.Cors;
+import dev.storefront.common.web.PathTemplates;
 import dev.storefront.common.web.ErrorHandling;
-import dev.storefront.common.web.Responses;
 import dev.storefront.common.web.SecurityHeaders;
 import dev.storefront.common.web.TransportErrors;
 import io.helidon.config.Config;
+import io.helidon.cors.CrossOriginConfig;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
-import io.helidon.http.HeaderNames;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Timer;
+import io.helidon.openapi.OpenApiFeature;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
@@ -27,8 +29,9 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 /**
  * Builds the WebServer for one or more service modules: request ids and the error mapper,
  * each module's routes, a JSON 404 for the rest, health (live; ready checks every module's
- * database and NATS), Prometheus metrics, and each module's OpenAPI document at
- * {@code /openapi/<service>}; CORS only for {@code storefront.cors.allowed-origins}.
+ * database and NATS), Prometheus metrics, an access log line per request, and each module's OpenAPI
+ * document at {@code /openapi/<service>} (Helidon's OpenAPI feature); CORS only for
+ * {@code storefront.cors.allowed-origins}.
  */
 public final class ServiceServer {
     private ServiceServer() {
@@ -87,19 +90,14 @@ public final class ServiceServer {
         routing.addFilter((chain, req, res) -> {
             long start = System.nanoTime();
             SecurityHeaders.apply(res);
-            try {
-                chain.proceed();
-            } finally {
-                String path = req.path().path();
-                String group = path.startsWith("/api/") || path.startsWith("/internal/")
-                        ? path.split("/").length > 2 ? "/" + path.split("/")[1] + "/" + path.split("/")[2] : path : "other";
-                Timer timer = Metrics.globalRegistry().getOrCreate(Timer.builder("storefront_http_requests")
-                        .tags(List.of(Metrics.tag("method", req.prologue().method().text()),
-                                Metrics.tag("route", group),
-                                Metrics.tag("status", String.valueOf(res.status().code())))));
-                timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            }
+            // timed when sent: an error answer is written after the filters return, with its own status
+            res.whenSent(() -> requestTimer(modules, req.prologue().method().text(), req.path().path(), res.status().code())
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+            chain.proceed();
         });
+        AccessLog accessLog = new AccessLog(PathTemplates.fromOpenApi(ServiceServer.class.getClassLoader(),
+                modules.stream().map(ServiceModule::openApiResource).toList()));
+        routing.addFilter(accessLog::filter);
         Set<String> corsOrigins = new LinkedHashSet<>(Cors.origins(config.get("storefront.cors.allowed-origins").asString().orElse(null)));
         for (ServiceModule module : modules) { // one-process mode: the setting comes with each module's config
             corsOrigins.addAll(Cors.origins(module.context().config().get("storefront.cors.allowed-origins").asString().orElse(null)));
@@ -107,7 +105,6 @@ public final class ServiceServer {
         Cors.install(routing, corsOrigins);
         for (ServiceModule module : modules) {
             module.routing(routing);
-            routing.get("/openapi/" + module.name(), (req, res) -> serveOpenApi(module, res));
         }
         extraRoutes.accept(routing);
         routing.any("/api/*", ErrorHandling::notFound);
@@ -139,9 +136,61 @@ public final class ServiceServer {
                         .addObserver(HealthObserver.builder().details(true).addChecks(checks.toArray(HealthCheck[]::new)).build())
                         .addObserver(MetricsObserver.create())
                         .build())
+                .addFeatures(openApi(modules))
                 .routing(routing)
                 .build()
                 .start();
+    }
+
+    /**
+     * Helidon's OpenAPI feature per module, at {@code /openapi/<service>} from the module's static
+     * document: YAML by default, JSON for {@code Accept: application/json} or {@code ?format=JSON}.
+     * Its own CORS is off: the API's CORS filter covers every path.
+     */
+    static List<OpenApiFeature> openApi(List<ServiceModule> modules) {
+        List<OpenApiFeature> features = new ArrayList<>();
+        for (ServiceModule module : modules) {
+            if (module.getClass().getClassLoader().getResource(module.openApiResource()) == null) {
+                continue;
+            }
+            features.add(OpenApiFeature.builder()
+                    .name("openapi-" + module.name())
+                    .webContext("/openapi/" + module.name())
+                    .staticFile(module.openApiResource())
+                    .cors(CrossOriginConfig.builder().enabled(false).build())
+                    .build());
+        }
+        return features;
+    }
+
+    /** Request-duration buckets (seconds, as Prometheus sees them): from a cache hit to a saga that waited on a neighbour. */
+    private static final java.time.Duration[] DURATION_BUCKETS = java.util.stream.LongStream.of(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000)
+            .mapToObj(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new);
+
+    /**
+     * {@code storefront_http_requests}: method, route group (the first two segments of /api and /internal
+     * paths, "other" for the rest), status, and the service whose prefix the path is under, so a dashboard
+     * can tell services apart in one process as in a cluster.
+     */
+    private static Timer requestTimer(List<ServiceModule> modules, String method, String path, int status) {
+        String group = path.startsWith("/api/") || path.startsWith("/internal/")
+                ? path.split("/").length > 2 ? "/" + path.split("/")[1] + "/" + path.split("/")[2] : path : "other";
+        String service = "other";
+        for (ServiceModule module : modules) {
+            ServiceDefinition d = module.definition();
+            if (java.util.stream.Stream.concat(d.publicPrefixes().stream(), d.internalPrefixes().stream())
+                    .anyMatch(prefix -> !prefix.equals("/") && (path.equals(prefix) || path.startsWith(prefix + "/")))) {
+                service = module.name();
+                break;
+            }
+        }
+        return Metrics.globalRegistry().getOrCreate(Timer.builder("storefront_http_requests")
+                .description("HTTP requests served, by service, method, route group and status")
+                .buckets(DURATION_BUCKETS)
+                .tags(List.of(Metrics.tag("service", service),
+                        Metrics.tag("method", method),
+                        Metrics.tag("route", group),
+                        Metrics.tag("status", String.valueOf(status)))));
     }
 
     /** Above a flash sale's 2,000 shoppers at once plus their saga calls; far above what the pools serve. */
@@ -159,19 +208,6 @@ public final class ServiceServer {
         long maxFds = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : 4096;
         return (int) Math.max(256, Math.min(10_000, (maxFds - 512) / 2));
-    }
-
-    private static void serveOpenApi(ServiceModule module, io.helidon.webserver.http.ServerResponse res) {
-        try (var in = module.getClass().getClassLoader().getResourceAsStream(module.openApiResource())) {
-            if (in == null) {
-                res.status(404).send();
-                return;
-            }
-            res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
-            res.send(in.readAllBytes());
-        } catch (java.io.IOException e) {
-            Responses.send(res, 500, Responses.success(null));
-        }
     }
 
     private static HealthCheck check(String name, java.util.function.BooleanSupplier up) {

@@ -22,7 +22,9 @@ public final class Authz {
     }
 
     public Principal user(ServerRequest req) {
-        return verifier.verifyAccess(bearer(req));
+        Principal p = verifier.verifyAccess(bearer(req));
+        dev.storefront.common.web.AccessLog.caller(req, p);
+        return p;
     }
 
     public java.util.Optional<Principal> optionalUser(ServerRequest req) {
@@ -49,7 +51,9 @@ public final class Authz {
     public Principal service(ServerRequest req) {
         String token = bearer(req);
         try {
-            return verifier.verifyService(token);
+            Principal p = verifier.verifyService(token);
+            dev.storefront.common.web.AccessLog.caller(req, p);
+            return p;
         } catch (ApiException e) {
             if (e.status() == 401) {
                 // a valid shopper token on an internal route: authenticated but not allowed
