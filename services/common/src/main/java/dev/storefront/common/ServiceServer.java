@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import dev.storefront.common.tracing.ServerTracing;
 import dev.storefront.common.web.Cors;
 import dev.storefront.common.web.ErrorHandling;
 import dev.storefront.common.web.Responses;
@@ -80,6 +81,7 @@ public final class ServiceServer {
     private static WebServer build(Config config, int port, List<ServiceModule> modules,
                                    java.util.function.Consumer<HttpRouting.Builder> extraRoutes, GracefulShutdown shutdown) {
         HttpRouting.Builder routing = HttpRouting.builder();
+        routing.addFilter(ServerTracing.filter(path -> serviceOf(modules, path)));
         ErrorHandling.install(routing);
         if (shutdown != null) {
             routing.addFilter(shutdown.closeConnectionsWhileStopping());
@@ -142,6 +144,21 @@ public final class ServiceServer {
                 .routing(routing)
                 .build()
                 .start();
+    }
+
+    /** The module a path belongs to (one process serves them all on one port); the only one in split mode. */
+    static String serviceOf(List<ServiceModule> modules, String path) {
+        if (modules.size() == 1) {
+            return modules.getFirst().name();
+        }
+        for (ServiceModule module : modules) {
+            ServiceDefinition d = module.definition();
+            if (d.servesPublicPath(path) && !d.publicPrefixes().contains("/")
+                    || d.internalPrefixes().stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"))) {
+                return module.name();
+            }
+        }
+        return "storefront";
     }
 
     /** Above a flash sale's 2,000 shoppers at once plus their saga calls; far above what the pools serve. */
