@@ -60,7 +60,8 @@ public final class ServerTracing {
      * the matched pattern itself.
      */
     static String template(RoutingRequest req) {
-        String path = req.path().path();
+        // a nested service sees its path relative to where it is registered: name the span by the whole path
+        String path = req.path().absolute().path();
         Parameters params = req.path().pathParameters();
         if (params.isEmpty()) {
             return path;

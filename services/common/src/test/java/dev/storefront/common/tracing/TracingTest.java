@@ -31,6 +31,8 @@ class TracingTest {
     @AfterEach
     void off() {
         Tracing.off();
+        // a shut-down worker leaves its loop within its schedule delay: each test starts without one
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() -> exporterThreads().isEmpty());
     }
 
     private static Config config(Map<String, String> values) {
@@ -139,5 +141,19 @@ class TracingTest {
         assertThat(done).hasSize(2);
         assertThat(done.get(1).getTraceId()).isEqualTo(done.get(0).getTraceId());
         assertThat(done.get(1).getParentSpanId()).isEqualTo(done.get(0).getSpanId());
+    }
+
+    @Test
+    void spansGoOverOtlpToTheConfiguredEndpoint() throws Exception {
+        try (dev.storefront.common.testing.OtlpReceiver receiver = new dev.storefront.common.testing.OtlpReceiver()) {
+            Tracing.configure(config(Map.of(Tracing.ENDPOINT_KEY, receiver.endpoint())));
+            String traceId;
+            try (Tracing.Traced span = Tracing.start("cart", "GET /api/cart", SpanKind.SERVER, io.opentelemetry.context.Context.root())) {
+                traceId = Tracing.traceId();
+            }
+            Tracing.flush();
+            assertThat(receiver.spans()).extracting(dev.storefront.common.testing.Traces.TraceSpan::toString, t -> t.traceId())
+                    .contains(org.assertj.core.groups.Tuple.tuple("cart:GET /api/cart", traceId));
+        }
     }
 }
