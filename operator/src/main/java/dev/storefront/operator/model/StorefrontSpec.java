@@ -41,6 +41,7 @@ public class StorefrontSpec {
     public Payment payment = new Payment();
     public Mail mail = new Mail();
     public Admin admin = new Admin();
+    public Observability observability = new Observability();
 
     @JsonPropertyDescription("Seed demo products and users into empty databases.")
     @Default("false")
@@ -355,5 +356,17 @@ public class StorefrontSpec {
         @Default("admin@storefront.local")
         @Pattern("^[^@\\s]+@[^@\\s]+$")
         public String email = "admin@storefront.local";
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Observability {
+        @JsonPropertyDescription("OTLP/HTTP collector the services send traces to, e.g. http://otel-collector.observability:4318; without it tracing is off.")
+        @Pattern("^https?://[^\\s/]+(/[^\\s]*)?$")
+        public String otlpEndpoint;
+        @JsonPropertyDescription("Share of new traces that are sampled, 0 to 1; a sampled caller's decision is followed.")
+        @Default("1.0")
+        @Min(0)
+        @Max(1)
+        public Double samplingRatio = 1.0;
     }
 }
