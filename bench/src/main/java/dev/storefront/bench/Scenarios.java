@@ -12,7 +12,8 @@ import java.util.TreeMap;
 
 /** The platform under load: start-up, seeding, and every scenario of issue 8's table. */
 final class Scenarios {
-    private static final String PREFIX = "bench_";
+    /** BENCH_DB_PREFIX picks other databases (and stream), e.g. for two branches benched on one machine. */
+    private static final String PREFIX = System.getenv().getOrDefault("BENCH_DB_PREFIX", "bench_");
     private static final String SMALL_PREFIX = "bench1k_";
 
     /** One flash-sale race and what the databases said afterwards. */

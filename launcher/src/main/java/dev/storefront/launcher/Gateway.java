@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.storefront.common.ServiceServer;
+import dev.storefront.common.tracing.ServerTracing;
+import dev.storefront.common.tracing.Tracing;
 import dev.storefront.common.web.ApiException;
 import dev.storefront.common.web.ErrorHandling;
 import io.helidon.http.HeaderName;
@@ -51,6 +53,7 @@ final class Gateway {
         services.forEach((service, target) -> documents.put("/openapi/" + service.id(), clients.computeIfAbsent(target,
                 p -> WebClient.builder().baseUri("http://127.0.0.1:" + p).readTimeout(Duration.ofSeconds(30)).build())));
         HttpRouting.Builder routing = HttpRouting.builder();
+        routing.addFilter(ServerTracing.filter(path -> "gateway")); // the edge: a request's trace starts here
         ErrorHandling.install(routing);
         routing.any("/api/*", (req, res) -> proxy(routes, req, res));
         routing.get("/openapi/*", (req, res) -> proxy(documents, req, res));
@@ -76,6 +79,7 @@ final class Gateway {
         for (HeaderName name : FORWARDED_REQUEST) {
             req.headers().first(name).ifPresent(v -> out.header(name, v));
         }
+        Tracing.inject((name, value) -> out.header(HeaderNames.create(name), value));
         byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : null;
         HttpClientResponse answer;
         try {

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.storefront.common.tracing.Tracing;
 import io.helidon.webserver.WebServer;
 
 /**
@@ -57,6 +58,8 @@ public final class SplitPlatform implements AutoCloseable {
      */
     public static SplitPlatform start(Settings settings, int portOffset) throws IOException, InterruptedException {
         SplitPlatform platform = new SplitPlatform(settings, portOffset);
+        // the gateway traces in this process, with the services' settings
+        Tracing.configure(io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(settings.extra())));
         try {
             // auth first: the others fetch its keys and their tokens from it
             platform.startService(Services.AUTH);
@@ -219,6 +222,7 @@ public final class SplitPlatform implements AutoCloseable {
         if (gateway != null) {
             gateway.stop();
         }
+        Tracing.flush();
         processes.values().forEach(Process::destroy);
         // one deadline for all: a first run after a build writes its class cache as it stops (AotCache),
         // eight of them at once on two cores take ~20 s

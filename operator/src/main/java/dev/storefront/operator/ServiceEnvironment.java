@@ -49,6 +49,11 @@ public final class ServiceEnvironment {
         data.put(envName("storefront.shutdown.drain-ms"), "0");
         data.put(envName("storefront.shutdown.timeout-ms"),
                 String.valueOf(java.util.concurrent.TimeUnit.SECONDS.toMillis(DeploymentsDependent.SHUTDOWN_TIMEOUT_SECONDS)));
+        if (spec.observability != null && spec.observability.otlpEndpoint != null) { // every service, web too
+            data.put(envName("storefront.tracing.otlp-endpoint"), spec.observability.otlpEndpoint);
+            data.put(envName("storefront.tracing.sampling-ratio"), String.valueOf(
+                    spec.observability.samplingRatio == null ? 1.0 : spec.observability.samplingRatio));
+        }
         if (!service.isBackend()) {
             return data;
         }

@@ -8,6 +8,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.storefront.operator.model.ShopService;
 import dev.storefront.operator.model.Storefront;
 import dev.storefront.operator.model.StorefrontSpec;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,6 +92,28 @@ class CrdTest {
         assertThat(errors(storefront("{\"gateway\": {\"host\": \"Not A Host\"}}"))).as("host pattern").isNotEmpty();
         assertThat(errors(storefront("{\"messaging\": {\"mode\": \"External\", \"external\": {\"url\": \"http://x\"}}}")))
                 .as("nats url pattern").isNotEmpty();
+    }
+
+    @Test
+    void observabilityTakesAnHttpEndpointAndARatioFromZeroToOneAndEveryServiceGetsThem() throws Exception {
+        assertThat(errors(storefront("{\"observability\": {\"otlpEndpoint\": \"http://otel-collector.observability:4318\", "
+                + "\"samplingRatio\": 0.25}}"))).isEmpty();
+        assertThat(errors(storefront("{\"observability\": {\"samplingRatio\": 1.5}}"))).as("ratio maximum").isNotEmpty();
+        assertThat(errors(storefront("{\"observability\": {\"samplingRatio\": -0.1}}"))).as("ratio minimum").isNotEmpty();
+        assertThat(errors(storefront("{\"observability\": {\"otlpEndpoint\": \"otel:4318\"}}"))).as("endpoint pattern").isNotEmpty();
+        Storefront sf = new Storefront();
+        sf.getMetadata().setName("x");
+        for (ShopService service : ShopService.values()) {
+            assertThat(ServiceEnvironment.configMapData(sf, service)).as("off by default")
+                    .doesNotContainKey("STOREFRONT_TRACING_OTLP_DASH_ENDPOINT");
+        }
+        sf.getSpec().observability.otlpEndpoint = "http://otel-collector.observability:4318";
+        sf.getSpec().observability.samplingRatio = 0.25;
+        for (ShopService service : ShopService.values()) {
+            assertThat(ServiceEnvironment.configMapData(sf, service)).as(service.id())
+                    .containsEntry("STOREFRONT_TRACING_OTLP_DASH_ENDPOINT", "http://otel-collector.observability:4318")
+                    .containsEntry("STOREFRONT_TRACING_SAMPLING_DASH_RATIO", "0.25");
+        }
     }
 
     @Test

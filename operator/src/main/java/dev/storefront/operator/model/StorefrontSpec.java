@@ -58,6 +58,7 @@ public class StorefrontSpec {
     public Mail mail = new Mail();
     public Admin admin = new Admin();
     public Monitoring monitoring = new Monitoring();
+    public Observability observability = new Observability();
 
     @JsonPropertyDescription("Seed demo products and users into empty databases.")
     @Default("false")
@@ -410,5 +411,17 @@ public class StorefrontSpec {
         @JsonPropertyDescription("Namespace of the Prometheus that scrapes the services' /observe/metrics; the NetworkPolicies let it in.")
         @Pattern(DNS_NAME)
         public String namespace;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Observability {
+        @JsonPropertyDescription("OTLP/HTTP collector the services send traces to, e.g. http://otel-collector.observability:4318; without it tracing is off.")
+        @Pattern("^https?://[^\\s/]+(/[^\\s]*)?$")
+        public String otlpEndpoint;
+        @JsonPropertyDescription("Share of new traces that are sampled, 0 to 1; a sampled caller's decision is followed.")
+        @Default("1.0")
+        @Min(0)
+        @Max(1)
+        public Double samplingRatio = 1.0;
     }
 }

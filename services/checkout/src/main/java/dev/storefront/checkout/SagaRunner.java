@@ -15,12 +15,14 @@ import dev.storefront.checkout.Saga.Action;
 import dev.storefront.checkout.Saga.Status;
 import dev.storefront.common.ServiceContext;
 import dev.storefront.common.http.ServiceClient;
+import dev.storefront.common.tracing.Tracing;
 import dev.storefront.common.web.ApiException;
 import dev.storefront.common.web.ErrorCode;
 import dev.storefront.common.web.Json;
 import dev.storefront.common.web.Params;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Metrics;
+import io.opentelemetry.api.trace.SpanKind;
 
 /**
  * Runs a saga from wherever its row says it is, while holding its lease:
@@ -255,13 +257,21 @@ final class SagaRunner {
         return recorded(repo.compensating(s, outcome, reason, details, transactionId));
     }
 
-    /** Records the action, makes the call, passes the checkpoints around it. */
+    /** Records the action, makes the call, passes the checkpoints around it; one span per step (recovery's start a trace). */
     private JsonNode call(Saga s, Action action, java.util.function.Supplier<JsonNode> call) {
-        repo.begin(s, action);
-        checkpoint.accept("before " + action);
-        JsonNode answer = call.get();
-        checkpoint.accept("after " + action);
-        return answer;
+        try (Tracing.Traced span = Tracing.span("saga " + action, SpanKind.INTERNAL, "checkout")) {
+            span.attribute("storefront.checkout.id", String.valueOf(s.id())).attribute("storefront.saga.step", s.step().name());
+            try {
+                repo.begin(s, action);
+                checkpoint.accept("before " + action);
+                JsonNode answer = call.get();
+                checkpoint.accept("after " + action);
+                return answer;
+            } catch (RuntimeException e) {
+                span.fail(e);
+                throw e;
+            }
+        }
     }
 
     private Saga recorded(Saga s) {

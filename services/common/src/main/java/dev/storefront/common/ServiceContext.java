@@ -16,6 +16,7 @@ import dev.storefront.common.http.ServiceClient;
 import dev.storefront.common.http.ServiceTokens;
 import dev.storefront.common.security.Authz;
 import dev.storefront.common.security.TokenVerifier;
+import dev.storefront.common.tracing.Tracing;
 import io.helidon.config.Config;
 
 /**
@@ -43,6 +44,7 @@ public final class ServiceContext implements AutoCloseable {
     private ServiceContext(Builder b) {
         this.service = b.service;
         this.config = b.config;
+        Tracing.configure(config);
         this.bus = b.bus != null ? b.bus : EventBus.connect(config);
         this.ownsBus = b.bus == null;
         this.db = Database.open(config, service);

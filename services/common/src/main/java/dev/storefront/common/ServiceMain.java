@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 
 import dev.storefront.common.db.Database;
 import dev.storefront.common.events.EventBus;
+import dev.storefront.common.tracing.Tracing;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.webserver.WebServer;
@@ -47,7 +48,7 @@ public final class ServiceMain {
             GracefulShutdown shutdown = GracefulShutdown.from(name, config);
             WebServer server = ServiceServer.start(config, config.get("server.port").asInt().orElse(definition.splitPort()),
                     List.of(module), routing -> { }, shutdown);
-            shutdown.server(server).then(module).installSignalHandlers();
+            shutdown.server(server).then(module).then(Tracing::off).installSignalHandlers();
             if (!server.isRunning() || server.port() <= 0) { // Helidon logs a failed bind and goes on
                 throw new IllegalStateException("the listener did not start (port " + definition.splitPort()
                         + " or SERVER_PORT taken?)");

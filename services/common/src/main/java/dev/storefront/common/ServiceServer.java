@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import dev.storefront.common.web.AccessLog;
+import dev.storefront.common.tracing.ServerTracing;
 import dev.storefront.common.web.Cors;
 import dev.storefront.common.web.PathTemplates;
 import dev.storefront.common.web.ErrorHandling;
@@ -83,6 +84,7 @@ public final class ServiceServer {
     private static WebServer build(Config config, int port, List<ServiceModule> modules,
                                    java.util.function.Consumer<HttpRouting.Builder> extraRoutes, GracefulShutdown shutdown) {
         HttpRouting.Builder routing = HttpRouting.builder();
+        routing.addFilter(ServerTracing.filter(path -> serviceOf(modules, path)));
         ErrorHandling.install(routing);
         if (shutdown != null) {
             routing.addFilter(shutdown.closeConnectionsWhileStopping());
@@ -175,15 +177,7 @@ public final class ServiceServer {
     private static Timer requestTimer(List<ServiceModule> modules, String method, String path, int status) {
         String group = path.startsWith("/api/") || path.startsWith("/internal/")
                 ? path.split("/").length > 2 ? "/" + path.split("/")[1] + "/" + path.split("/")[2] : path : "other";
-        String service = "other";
-        for (ServiceModule module : modules) {
-            ServiceDefinition d = module.definition();
-            if (java.util.stream.Stream.concat(d.publicPrefixes().stream(), d.internalPrefixes().stream())
-                    .anyMatch(prefix -> !prefix.equals("/") && (path.equals(prefix) || path.startsWith(prefix + "/")))) {
-                service = module.name();
-                break;
-            }
-        }
+        String service = serviceOf(modules, path);
         return Metrics.globalRegistry().getOrCreate(Timer.builder("storefront_http_requests")
                 .description("HTTP requests served, by service, method, route group and status")
                 .buckets(DURATION_BUCKETS)
@@ -191,6 +185,21 @@ public final class ServiceServer {
                         Metrics.tag("method", method),
                         Metrics.tag("route", group),
                         Metrics.tag("status", String.valueOf(status)))));
+    }
+
+    /** The module a path belongs to (one process serves them all on one port); the only one in split mode. */
+    static String serviceOf(List<ServiceModule> modules, String path) {
+        if (modules.size() == 1) {
+            return modules.getFirst().name();
+        }
+        for (ServiceModule module : modules) {
+            ServiceDefinition d = module.definition();
+            if (d.servesPublicPath(path) && !d.publicPrefixes().contains("/")
+                    || d.internalPrefixes().stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"))) {
+                return module.name();
+            }
+        }
+        return "storefront";
     }
 
     /** Above a flash sale's 2,000 shoppers at once plus their saga calls; far above what the pools serve. */

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.storefront.common.BackgroundJob;
+import dev.storefront.common.tracing.Tracing;
 import io.helidon.config.Config;
+import io.opentelemetry.api.trace.SpanKind;
 
 /**
  * Sends PENDING notifications: claims due rows, hands each to SMTP, marks it SENT once the server
@@ -52,8 +54,15 @@ public final class MailSenderJob {
     public int sendDue() {
         List<NotifyRepository.Outgoing> due = repo.claimDue(BATCH, lease);
         for (NotifyRepository.Outgoing mail : due) {
-            try {
-                mailer.send(mail.recipient(), mail.mail(), mail.id().toString());
+            // the SMTP hand-over is a client span in the trace of the event that made the mail
+            try (Tracing.Traced span = Tracing.start("notify", "smtp send", SpanKind.CLIENT, Tracing.fromTraceparent(mail.traceparent()))) {
+                span.attribute("storefront.notification.id", mail.id().toString()).attribute("storefront.mail.attempt", mail.attempts());
+                try {
+                    mailer.send(mail.recipient(), mail.mail(), mail.id().toString());
+                } catch (Exception e) {
+                    span.fail(e);
+                    throw e;
+                }
                 repo.markSent(mail.id());
             } catch (Exception e) {
                 String error = e.getClass().getSimpleName() + ": " + e.getMessage();

@@ -14,10 +14,12 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.storefront.common.ServiceContext;
 import dev.storefront.common.events.CloudEvent;
+import dev.storefront.common.tracing.Tracing;
 import dev.storefront.common.web.ApiException;
 import dev.storefront.common.web.ErrorCode;
 import dev.storefront.common.web.Params;
 import io.helidon.dbclient.DbExecute;
+import io.opentelemetry.api.trace.SpanKind;
 
 /**
  * Turns events and internal requests into notifications: finds the recipients (the user from
@@ -63,7 +65,11 @@ public final class Notifier {
             }
             Map<String, Object> mine = new HashMap<>(values);
             mine.put("name", to.name() == null || to.name().isBlank() ? "there" : to.name());
-            repo.insert(tx, to.userId(), to.email(), template, Templates.render(template, mine, null), initialStatus(), event.id());
+            // the mail this event makes: recorded, or queued for the sender job, which sends it in this trace
+            try (Tracing.Traced span = Tracing.span("mail " + template, SpanKind.INTERNAL, null)) {
+                span.attribute("storefront.mail.template", template).attribute("storefront.mail.status", initialStatus().name());
+                repo.insert(tx, to.userId(), to.email(), template, Templates.render(template, mine, null), initialStatus(), event.id());
+            }
         }
     }
 

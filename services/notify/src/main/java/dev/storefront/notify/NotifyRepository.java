@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import dev.storefront.common.db.Database;
 import dev.storefront.common.db.Rows;
+import dev.storefront.common.tracing.Tracing;
 import dev.storefront.common.web.Page;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
@@ -16,7 +17,7 @@ public final class NotifyRepository {
     private static final String COLUMNS = "id, user_id, channel, template, subject, body, status, attempts, created_at, sent_at";
 
     /** A row claimed for sending. */
-    public record Outgoing(UUID id, String recipient, Templates.Rendered mail, int attempts) {
+    public record Outgoing(UUID id, String recipient, Templates.Rendered mail, int attempts, String traceparent) {
     }
 
     private final Database db;
@@ -32,11 +33,12 @@ public final class NotifyRepository {
             Database.wakeOnCommit(); // the mail sender picks it up once the transaction commits
         }
         return Database.one(tx, """
-                INSERT INTO notifications (id, user_id, recipient, template, subject, body, body_html, status, event_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO notifications (id, user_id, recipient, template, subject, body, body_html, status, event_id, traceparent)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (event_id, recipient) DO NOTHING
                 RETURNING""" + " " + COLUMNS, NotifyRepository::notification,
-                UUID.randomUUID(), userId, recipient, template, mail.subject(), mail.text(), mail.html(), status.name(), eventId);
+                UUID.randomUUID(), userId, recipient, template, mail.subject(), mail.text(), mail.html(), status.name(), eventId,
+                Tracing.traceparent());
     }
 
     public List<Notification> forUser(UUID userId, Page page) {
@@ -58,10 +60,10 @@ public final class NotifyRepository {
                 UPDATE notifications SET next_attempt_at = now() + ? * interval '1 millisecond', attempts = attempts + 1
                 WHERE id IN (SELECT id FROM notifications WHERE status = 'PENDING' AND next_attempt_at <= now()
                              ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)
-                RETURNING id, recipient, subject, body, body_html, attempts""",
+                RETURNING id, recipient, subject, body, body_html, attempts, traceparent""",
                 r -> new Outgoing(Rows.uuid(r, "id"), Rows.string(r, "recipient"),
                         new Templates.Rendered(Rows.string(r, "subject"), Rows.string(r, "body"), Rows.string(r, "body_html")),
-                        Rows.intValue(r, "attempts")),
+                        Rows.intValue(r, "attempts"), Rows.string(r, "traceparent")),
                 lease.toMillis(), limit);
     }
 

@@ -1,5 +1,7 @@
 package dev.storefront.payment;
 
+import dev.storefront.common.tracing.Tracing;
+import io.opentelemetry.api.trace.SpanKind;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
@@ -79,7 +81,8 @@ public final class Payments {
     private Payment refundCompleted(Payment payment) {
         RefundResult refund;
         try {
-            refund = provider.refund(payment.refundKey(), payment.orderId(), payment.providerPaymentId());
+            refund = Tracing.inSpan("payment refund", SpanKind.CLIENT, null,
+                    () -> provider.refund(payment.refundKey(), payment.orderId(), payment.providerPaymentId()));
         } catch (PaymentProvider.UnavailableException e) {
             LOG.log(Level.WARNING, "Refund of order " + payment.orderId() + " failed: " + e.getMessage());
             throw ApiException.unavailable("The payment provider is unavailable; retry the refund");
@@ -107,10 +110,12 @@ public final class Payments {
     private Payment askProvider(Payment payment) {
         ChargeResult result;
         try {
+            // the outbound call to the provider (Stripe, or the simulated one): a client span
             result = payment.providerPaymentId() != null
-                    ? provider.retrieve(payment.providerPaymentId())
-                    : provider.charge(new ChargeCommand(payment.chargeKey(), payment.orderId(), payment.userId(),
-                            payment.amount(), payment.currency(), payment.paymentMethod()));
+                    ? Tracing.inSpan("payment retrieve", SpanKind.CLIENT, null, () -> provider.retrieve(payment.providerPaymentId()))
+                    : Tracing.inSpan("payment charge", SpanKind.CLIENT, null, () -> provider.charge(new ChargeCommand(
+                            payment.chargeKey(), payment.orderId(), payment.userId(),
+                            payment.amount(), payment.currency(), payment.paymentMethod())));
         } catch (RuntimeException e) {
             repo.release(payment.id(), null);
             LOG.log(Level.WARNING, "Charge of order " + payment.orderId() + " not settled: " + e.getMessage());

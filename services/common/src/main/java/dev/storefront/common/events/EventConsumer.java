@@ -9,6 +9,7 @@ import java.util.List;
 import dev.storefront.common.db.Database;
 import dev.storefront.common.web.Json;
 import dev.storefront.common.web.RequestContext;
+import dev.storefront.common.tracing.Tracing;
 import io.helidon.dbclient.DbTransaction;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.ConsumerContext;
@@ -18,6 +19,8 @@ import io.nats.client.StreamContext;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 
 /**
  * A durable JetStream consumer that applies each event once: the handler runs in a transaction
@@ -102,6 +105,16 @@ public final class EventConsumer implements AutoCloseable {
             return;
         }
         String requestId = msg.hasHeaders() ? msg.getHeaders().getFirst("X-Request-Id") : null;
+        // a consumer span, child of the publisher's (the trace of the request that wrote the event)
+        Context parent = msg.hasHeaders() ? Tracing.extract(msg.getHeaders()::getFirst) : Context.root();
+        try (Tracing.Traced span = Tracing.start(db.service(), "consume " + event.type(), SpanKind.CONSUMER, parent)) {
+            span.attribute("messaging.system", "nats").attribute("messaging.destination.name", msg.getSubject())
+                    .attribute("messaging.consumer.group.name", name).attribute("messaging.message.id", String.valueOf(event.id()));
+            applyTraced(msg, handler, event, requestId, span);
+        }
+    }
+
+    private void applyTraced(Message msg, Handler handler, CloudEvent event, String requestId, Tracing.Traced span) {
         try {
             RequestContext.runWith(requestId, () -> db.inTransactionDo(tx -> {
                 long fresh = tx.insert("INSERT INTO processed_events (consumer, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -112,6 +125,7 @@ public final class EventConsumer implements AutoCloseable {
             }));
             msg.ack();
         } catch (RuntimeException e) {
+            span.fail(e);
             long delivered = msg.isJetStream() ? msg.metaData().deliveredCount() : 1;
             LOG.log(Level.WARNING, name + ": " + event.type() + " " + event.id() + " failed (attempt " + delivered + "): " + e.getMessage());
             msg.nakWithDelay(Duration.ofMillis(Math.min(30_000, 200L * (1L << Math.min(delivered, 8)))));

@@ -1,6 +1,7 @@
 package dev.storefront.common.events;
 
 import dev.storefront.common.db.Database;
+import dev.storefront.common.tracing.Tracing;
 import dev.storefront.common.web.Json;
 import dev.storefront.common.web.RequestContext;
 import io.helidon.dbclient.DbExecute;
@@ -18,8 +19,8 @@ public final class Outbox {
 
     public CloudEvent append(DbExecute tx, String type, Object data) {
         CloudEvent event = CloudEvent.of(service, type, data);
-        tx.insert("INSERT INTO outbox (id, type, envelope, request_id) VALUES (?, ?, ?, ?)",
-                event.id(), type, Json.write(event), RequestContext.requestId());
+        tx.insert("INSERT INTO outbox (id, type, envelope, request_id, traceparent) VALUES (?, ?, ?, ?, ?)",
+                event.id(), type, Json.write(event), RequestContext.requestId(), Tracing.traceparent());
         Database.wakeOnCommit(); // the relay publishes it as soon as the transaction commits
         return event;
     }

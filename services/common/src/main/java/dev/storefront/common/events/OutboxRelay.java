@@ -12,9 +12,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.storefront.common.BackgroundJob;
 import dev.storefront.common.db.Database;
 import dev.storefront.common.db.Rows;
+import dev.storefront.common.tracing.Tracing;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Metrics;
 import io.nats.client.PublishOptions;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
@@ -105,17 +110,28 @@ public final class OutboxRelay implements AutoCloseable {
     /** Publishes one batch; returns how many rows it published. Visible for tests. */
     public int publishBatch() {
         return db.inTransaction(tx -> {
-            record Row(UUID id, String type, String envelope, String requestId) {
+            record Row(UUID id, String type, String envelope, String requestId, String traceparent) {
             }
             List<Row> rows = Database.list(tx,
-                    "SELECT id, type, envelope, request_id FROM outbox ORDER BY seq LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED",
-                    r -> new Row(Rows.uuid(r, "id"), Rows.string(r, "type"), Rows.string(r, "envelope"), Rows.string(r, "request_id")));
+                    "SELECT id, type, envelope, request_id, traceparent FROM outbox ORDER BY seq LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED",
+                    r -> new Row(Rows.uuid(r, "id"), Rows.string(r, "type"), Rows.string(r, "envelope"), Rows.string(r, "request_id"),
+                            Rows.string(r, "traceparent")));
             if (rows.isEmpty()) {
                 return 0;
             }
             List<CompletableFuture<PublishAck>> acks = new ArrayList<>(rows.size());
+            List<Span> spans = new ArrayList<>();
             for (Row row : rows) {
                 Headers headers = new Headers();
+                if (row.traceparent() != null && Tracing.enabled()) {
+                    // a producer span in the trace of the transaction that wrote the row; its context goes in the headers
+                    Span span = Tracing.tracer(db.service()).spanBuilder("publish " + row.type())
+                            .setParent(Tracing.fromTraceparent(row.traceparent())).setSpanKind(SpanKind.PRODUCER)
+                            .setAttribute("messaging.system", "nats").setAttribute("messaging.destination.name", bus.subjectFor(row.type()))
+                            .setAttribute("messaging.message.id", row.id().toString()).startSpan();
+                    spans.add(span);
+                    Tracing.inject(Context.root().with(span), headers::put);
+                }
                 if (row.requestId() != null) {
                     headers.put("X-Request-Id", row.requestId());
                 }
@@ -131,7 +147,10 @@ public final class OutboxRelay implements AutoCloseable {
             try {
                 CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
             } catch (Exception e) {
+                spans.forEach(span -> span.setStatus(StatusCode.ERROR, "not acknowledged"));
                 throw new IllegalStateException("JetStream did not acknowledge the batch: " + e.getMessage(), e);
+            } finally {
+                spans.forEach(Span::end);
             }
             String[] ids = rows.stream().map(r -> r.id().toString()).toArray(String[]::new);
             tx.dml("DELETE FROM outbox WHERE id = ANY(?::uuid[])", (Object) ids);

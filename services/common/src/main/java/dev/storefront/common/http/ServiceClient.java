@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.storefront.common.tracing.Tracing;
 import dev.storefront.common.web.ApiException;
 import dev.storefront.common.web.ErrorCode;
 import dev.storefront.common.web.FieldError;
@@ -19,6 +20,7 @@ import io.helidon.http.Method;
 import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
+import io.opentelemetry.api.trace.SpanKind;
 
 /**
  * Calls another service's routes: a service token on every call, the request id forwarded,
@@ -98,6 +100,24 @@ public final class ServiceClient {
     }
 
     private JsonNode once(Method method, String path, Object body) {
+        try (Tracing.Traced span = Tracing.span(method.text() + " " + target, SpanKind.CLIENT, null)) {
+            span.attribute("http.request.method", method.text()).attribute("url.path", path).attribute("peer.service", target);
+            try {
+                return onceTraced(method, path, body, span);
+            } catch (ApiException e) {
+                span.attribute("http.response.status_code", e.status());
+                if (e.status() >= 500) {
+                    span.fail(e);
+                }
+                throw e;
+            } catch (RuntimeException e) {
+                span.fail(e);
+                throw e;
+            }
+        }
+    }
+
+    private JsonNode onceTraced(Method method, String path, Object body, Tracing.Traced span) {
         int query = path.indexOf('?');
         HttpClientRequest request = client.method(method).path(query < 0 ? path : path.substring(0, query))
                 .header(HeaderNames.ACCEPT, "application/json");
@@ -115,6 +135,7 @@ public final class ServiceClient {
         if (id != null) {
             request.header(RequestContext.REQUEST_ID, id);
         }
+        Tracing.inject((name, value) -> request.header(HeaderNames.create(name), value));
         if (token != null) {
             request.header(HeaderNames.AUTHORIZATION, "Bearer " + token.get());
         }
@@ -127,6 +148,7 @@ public final class ServiceClient {
         }
         try (response) {
             int status = response.status().code();
+            span.attribute("http.response.status_code", status);
             byte[] bytes = response.entity().hasEntity() ? response.as(byte[].class) : new byte[0];
             if (status == 204 || bytes.length == 0) {
                 if (status >= 400) {

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
+import dev.storefront.common.tracing.Tracing;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.FilterChain;
@@ -36,7 +37,8 @@ public final class RequestContext {
 
     /** The trace id of the request's incoming {@code traceparent}, or null (logged with each line). */
     public static String traceId() {
-        return TRACE.get();
+        String traced = Tracing.traceId();
+        return traced != null ? traced : TRACE.get();
     }
 
     /** Runs {@code work} with the given request id in scope (used by event consumers). */
@@ -58,14 +60,14 @@ public final class RequestContext {
         String id = requestId();
         String trace = traceId();
         CompletableFuture<T> answer = new CompletableFuture<>();
-        Thread.ofVirtual().name("parallel-call").start(() -> runWith(id, () -> {
+        Thread.ofVirtual().name("parallel-call").start(io.opentelemetry.context.Context.current().wrap(() -> runWith(id, () -> {
             TRACE.set(trace);
             try {
                 answer.complete(work.get());
             } catch (Throwable t) {
                 answer.completeExceptionally(t);
             }
-        }));
+        })));
         return answer;
     }
 
@@ -91,7 +93,8 @@ public final class RequestContext {
     /** Routing filter: takes a well-formed incoming id or makes one, echoes it, scopes it. */
     public static void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String incoming = req.headers().first(REQUEST_ID).orElse(null);
-        String id = incoming != null && SAFE_ID.matcher(incoming).matches() ? incoming : newId();
+        String traced = Tracing.traceId(); // tracing on: the request id is the trace id, so log lines name the trace
+        String id = traced != null ? traced : incoming != null && SAFE_ID.matcher(incoming).matches() ? incoming : newId();
         String previous = CURRENT.get();
         String previousTrace = TRACE.get();
         CURRENT.set(id);
