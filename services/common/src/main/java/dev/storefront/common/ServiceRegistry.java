@@ -52,11 +52,22 @@ public final class ServiceRegistry {
                     "storefront.payment.refunded", "MailOnEventHandler",
                     "storefront.inventory.low_stock", "MailOnEventHandler"),
             List.of("mail-sender"), true);
+    /** Events in (bus and clients), hourly/daily rollups, the owner's dashboard; split port after web's. */
+    public static final ServiceDefinition ANALYTICS = new ServiceDefinition("analytics", 8090,
+            List.of("/api/analytics"), List.of(), false, ordered(
+                    "storefront.product.created", "ProductChangedHandler",
+                    "storefront.product.updated", "ProductChangedHandler",
+                    "storefront.product.activity", "ProductActivityHandler",
+                    "storefront.cart.item_added", "CartItemAddedHandler",
+                    "storefront.order.confirmed", "OrderEventsHandler",
+                    "storefront.order.cancelled", "OrderEventsHandler",
+                    "storefront.payment.refunded", "OrderEventsHandler"),
+            List.of("partition-maintenance"), true);
     /** The shop's UI: static files, no database, no messaging; everything not reserved. */
     public static final ServiceDefinition WEB = new ServiceDefinition("web", 8089,
             List.of("/"), List.of(), false, Map.of(), List.of(), false);
 
-    private static final List<ServiceDefinition> ALL = List.of(AUTH, CATALOG, INVENTORY, CART, ORDER, CHECKOUT, PAYMENT, NOTIFY, WEB);
+    private static final List<ServiceDefinition> ALL = List.of(AUTH, CATALOG, INVENTORY, CART, ORDER, CHECKOUT, PAYMENT, NOTIFY, ANALYTICS, WEB);
 
     private ServiceRegistry() {
     }
