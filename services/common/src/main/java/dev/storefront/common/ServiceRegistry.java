@@ -21,7 +21,7 @@ public final class ServiceRegistry {
             List.of("/api/auth", "/api/users"), List.of("/internal/auth"), true, Map.of(),
             List.of("refresh-token-cleanup"), true);
     public static final ServiceDefinition CATALOG = new ServiceDefinition("catalog", 8082,
-            List.of("/api/products", "/api/categories"), List.of("/internal/catalog"), true, Map.of(), List.of(), true);
+            List.of("/api/products", "/api/categories"), List.of("/internal/catalog"), true, Map.of(), List.of("activity-flush"), true);
     public static final ServiceDefinition INVENTORY = new ServiceDefinition("inventory", 8083,
             List.of("/api/inventory"), List.of("/internal/inventory"), true, ordered(
                     "storefront.product.created", "ProductCreatedHandler",
@@ -29,7 +29,7 @@ public final class ServiceRegistry {
                     "storefront.order.cancelled", "OrderCancelledHandler"),
             List.of("reservation-expiry"), true);
     public static final ServiceDefinition CART = new ServiceDefinition("cart", 8084,
-            List.of("/api/cart"), List.of("/internal/cart"), false, ordered(
+            List.of("/api/cart"), List.of("/internal/cart"), true, ordered(
                     "storefront.product.updated", "ProductUpdatedHandler",
                     "storefront.product.deleted", "ProductDeletedHandler"),
             List.of(), true);
