@@ -89,26 +89,31 @@ record ClientBatch(List<Entry> events) {
             } else if (e.productId() != null) {
                 product = uuid(v, f + "productId", e.productId(), false);
             }
-            if (AnalyticsEvent.PRODUCT_SEARCH.equals(type)) {
+            // every field present is checked, whether or not the type uses it
+            boolean search = AnalyticsEvent.PRODUCT_SEARCH.equals(type);
+            if (search || e.query() != null) {
                 v.text(f + "query", e.query(), 1000);
                 query = AnalyticsEvent.normaliseQuery(e.query());
-                if (query == null) {
+                if (query == null && search) {
                     v.add(f + "query", "is required for a search");
-                } else if (query.length() > 200) {
+                } else if (query != null && query.length() > 200) {
                     v.add(f + "query", "must be at most 200 characters");
                 }
-                if (e.resultCount() == null) {
-                    v.add(f + "resultCount", "is required for a search");
-                } else {
-                    v.range(f + "resultCount", e.resultCount(), 0, 1_000_000);
-                    results = e.resultCount();
-                }
+            }
+            if (e.resultCount() != null) {
+                v.range(f + "resultCount", e.resultCount(), 0, 1_000_000);
+                results = e.resultCount();
+            } else if (search) {
+                v.add(f + "resultCount", "is required for a search");
+            }
+            if (e.quantity() != null) {
+                v.range(f + "quantity", e.quantity(), 1, 999);
             }
             if (AnalyticsEvent.ADD_TO_CART.equals(type)) {
                 quantity = e.quantity() == null ? 1 : e.quantity();
-                v.range(f + "quantity", quantity, 1, 999);
             }
-            if (AnalyticsEvent.PAGE_VIEW.equals(type)) {
+            boolean page = AnalyticsEvent.PAGE_VIEW.equals(type);
+            if (page || e.path() != null) {
                 path = e.path();
                 if (path == null || path.isEmpty()) {
                     v.add(f + "path", "is required for a page view");

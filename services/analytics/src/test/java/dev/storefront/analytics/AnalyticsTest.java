@@ -89,6 +89,8 @@ class AnalyticsTest {
                 .isEqualTo("events[0].occurredAt");
         assertThat(post(null, List.of(Map.of("id", UUID.randomUUID().toString(), "type", "view", "sessionId", "abcdefgh",
                 "productId", product.toString(), "colour", "red"))).firstErrorField()).isEqualTo("events[0].colour");
+        assertThat(post(null, List.of(Map.of("id", UUID.randomUUID().toString(), "type", "view", "sessionId", "abcdefgh",
+                "productId", product.toString(), "quantity", -1))).firstErrorField()).isEqualTo("events[0].quantity");
         assertThat(post(null, List.of()).firstErrorField()).isEqualTo("events");
         List<Map<String, Object>> tooMany = new ArrayList<>();
         for (int i = 0; i < 501; i++) {
