@@ -184,7 +184,7 @@ final class AnalyticsBench {
 
     /** Product pages, 16 clients in a closed loop for the configured seconds: answered 200s per second. */
     private double browse(List<String> products) throws Exception {
-        closedLoop(products, 3); // warm-up
+        closedLoop(products, 10); // warm-up: a fresh JVM's JIT, the response cache, the pools
         return closedLoop(products, seconds);
     }
 
