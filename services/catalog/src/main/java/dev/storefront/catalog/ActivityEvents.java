@@ -31,7 +31,7 @@ final class ActivityEvents {
     private final ServiceContext ctx;
     private final boolean enabled;
     private final int batch;
-    private final ArrayBlockingQueue<Map<String, Object>> buffer;
+    private final ArrayBlockingQueue<Activity> buffer;
     private final AtomicLong dropped = new AtomicLong();
     private final BackgroundJob job;
 
@@ -55,37 +55,41 @@ final class ActivityEvents {
         return dropped.get();
     }
 
+    /** What a request leaves in the buffer: no id, no JSON yet (the flush job makes those, off the request path). */
+    private record Activity(String type, UUID productId, String query, long results, String session, long atMillis) {
+        Map<String, Object> entry() {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("id", UUID.randomUUID().toString());
+            e.put("type", type);
+            e.put("occurredAt", Instant.ofEpochMilli(atMillis).toString());
+            if (session != null && SESSION.matcher(session).matches()) {
+                e.put("sessionId", session);
+            }
+            if (productId != null) {
+                e.put("productId", productId.toString());
+            } else {
+                e.put("query", query.length() > 200 ? query.substring(0, 200) : query);
+                e.put("resultCount", results);
+            }
+            return e;
+        }
+    }
+
     /** A shopper looked at a product. {@code session} is the client's X-Session-Id header, if any. */
     void viewed(UUID productId, String session) {
         if (enabled) {
-            Map<String, Object> e = base("product_view", session);
-            e.put("productId", productId.toString());
-            offer(e);
+            offer(new Activity("product_view", productId, null, 0, session, System.currentTimeMillis()));
         }
     }
 
     /** A shopper searched for {@code query}; {@code results} is how many products matched. */
     void searched(String query, long results, String session) {
         if (enabled && query != null && !query.isBlank()) {
-            Map<String, Object> e = base("product_search", session);
-            e.put("query", query.length() > 200 ? query.substring(0, 200) : query);
-            e.put("resultCount", results);
-            offer(e);
+            offer(new Activity("product_search", null, query, results, session, System.currentTimeMillis()));
         }
     }
 
-    private static Map<String, Object> base(String type, String session) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("id", UUID.randomUUID().toString());
-        e.put("type", type);
-        e.put("occurredAt", Instant.now().toString());
-        if (session != null && SESSION.matcher(session).matches()) {
-            e.put("sessionId", session);
-        }
-        return e;
-    }
-
-    private void offer(Map<String, Object> event) {
+    private void offer(Activity event) {
         if (!buffer.offer(event)) {
             dropped.incrementAndGet();
         } else if (buffer.size() >= batch) {
@@ -95,11 +99,12 @@ final class ActivityEvents {
 
     /** One outbox row of up to {@code batch} events; true while more are buffered. */
     private boolean flush() {
-        List<Map<String, Object>> events = new ArrayList<>(Math.min(batch, buffer.size()));
-        buffer.drainTo(events, batch);
-        if (events.isEmpty()) {
+        List<Activity> drained = new ArrayList<>(Math.min(batch, buffer.size()));
+        buffer.drainTo(drained, batch);
+        if (drained.isEmpty()) {
             return false;
         }
+        List<Map<String, Object>> events = drained.stream().map(Activity::entry).toList();
         try {
             ctx.db().inTransactionDo(tx -> ctx.outbox().append(tx, TYPE, Map.of("events", events)));
         } catch (RuntimeException e) {
