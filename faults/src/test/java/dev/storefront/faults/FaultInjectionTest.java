@@ -54,7 +54,7 @@ class FaultInjectionTest {
         long started = System.nanoTime();
         int shoppers = SOAK ? 40 : 20;
         Duration loadCap = SOAK ? Duration.ofMinutes(Long.getLong("faults.soak.minutes", 10)) : Duration.ofSeconds(150);
-        Duration settleLimit = SOAK ? Duration.ofMinutes(3) : Duration.ofSeconds(75);
+        Duration settleLimit = SOAK ? Duration.ofMinutes(3) : Duration.ofSeconds(120);
 
         PrivateNats nats = PrivateNats.available() ? new PrivateNats() : null;
         PrivatePostgres postgres = SOAK && PrivatePostgres.available() ? new PrivatePostgres() : null;
@@ -137,7 +137,7 @@ class FaultInjectionTest {
                     load.count(CheckoutLoad.Kind.DECLINED), load.count(CheckoutLoad.Kind.CONFLICT),
                     load.count(CheckoutLoad.Kind.REJECTED), load.count(CheckoutLoad.Kind.UNDECIDED), faults.get(),
                     paymentLink.delayed(), violations.size(), upAfter, loadDone, seconds(started),
-                    moving.isEmpty() ? "" : " (still moving: " + moving + ")");
+                    moving.isEmpty() ? "" : " (still moving: " + moving + ")" + shop.consumerStates());
             System.out.println(summary);
             report(summary, violations);
             violations.stream().limit(40).forEach(line -> System.out.println("  VIOLATION " + line));

@@ -137,7 +137,7 @@ class RollingRestartTest {
                             + "%d declined, %d conflict, %d undecided; failures %d; invariant violations %d%s%n",
                     upAfter, loadDone, seconds(started), load.sent.get(), load.definite.get(), load.count(CheckoutLoad.Kind.COMPLETED),
                     load.count(CheckoutLoad.Kind.DECLINED), load.count(CheckoutLoad.Kind.CONFLICT), load.count(CheckoutLoad.Kind.UNDECIDED),
-                    load.failures.size(), violations.size(), moving.isEmpty() ? "" : " (still moving: " + moving + ")");
+                    load.failures.size(), violations.size(), moving.isEmpty() ? "" : " (still moving: " + moving + ")" + shop.consumerStates());
             StringBuilder perService = new StringBuilder("ROLLING 503s with Retry-After per phase:");
             for (String phase : phases()) {
                 perService.append(' ').append(phase).append('=').append(load.retryAfter503(phase));

@@ -165,6 +165,27 @@ final class Shop {
         }
     }
 
+    /**
+     * Each durable consumer of this shop's stream with what it still holds (pending, delivered but not acked,
+     * redelivered, last delivery): what a test that did not settle prints, so a stalled consumer shows.
+     */
+    String consumerStates() {
+        try (var nats = io.nats.client.Nats.connect(settings.natsUrl())) {
+            var jsm = nats.jetStreamManagement();
+            StringBuilder out = new StringBuilder();
+            for (var info : jsm.getConsumers("F" + id.toUpperCase())) {
+                if (info.getNumPending() > 0 || info.getNumAckPending() > 0) {
+                    out.append(String.format("%n  consumer %s: pending %d, unacked %d, redelivered %d, last delivery %s, waiting pulls %d",
+                            info.getName(), info.getNumPending(), info.getNumAckPending(), info.getRedelivered(),
+                            info.getDelivered().getLastActive(), info.getNumWaiting()));
+                }
+            }
+            return out.length() == 0 ? " (every consumer has caught up)" : out.toString();
+        } catch (Exception e) {
+            return " (consumers unknown: " + e + ")";
+        }
+    }
+
     /** Deletes this shop's JetStream stream (best effort). */
     void deleteStream() {
         try (var nats = io.nats.client.Nats.connect(settings.natsUrl())) {

@@ -118,12 +118,13 @@ class ClusterInABoxTest {
     void theChartInstallsAndTheOperatorRunsFromItsImage() throws Exception {
         step("install the chart (CRD, RBAC, operator Deployment) and run the operator pod to Ready", () -> {
             Path chart = Images.repoRoot().resolve("charts/storefront-operator");
-            try (var crd = Files.newInputStream(chart.resolve("crds/storefronts.storefront.dev-v1.yml"))) {
+            try (var crd = Files.newInputStream(chart.resolve("files/crds/storefronts.storefront.dev-v1.yml"))) {
                 box.client.resource(box.client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
             }
             box.client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(OPERATOR_NS).endMetadata().build()).create();
             var template = new Helm(chart).template().withName("storefront-operator").withNamespace(OPERATOR_NS)
                     .withKubeVersion("1.31.0")
+                    .set("crds.install", "false") // created above, before the namespace
                     .set("image.tag", System.getProperty("image.tag"))
                     .set("image.repository", System.getProperty("image.registry") + "/storefront-operator")
                     // the mock API server does not speak server-side apply

@@ -21,9 +21,15 @@ public final class Conditions {
     public static final String GATEWAY_READY = "GatewayReady";
     public static final String DEGRADED = "Degraded";
     public static final String RECONCILIATION_PAUSED = "ReconciliationPaused";
+    /** kstatus: True while the operator is still working towards the spec (and expects to get there). */
+    public static final String RECONCILING = "Reconciling";
+    /** kstatus: True when it cannot get there without a person (bad spec, foreign database, missing Secret). */
+    public static final String STALLED = "Stalled";
     /** The order in which they appear in the status. */
-    public static final List<String> TYPES = List.of(READY, DATABASE_READY, MESSAGING_READY, SERVICES_READY,
-            GATEWAY_READY, DEGRADED, RECONCILIATION_PAUSED);
+    public static final List<String> TYPES = List.of(READY, RECONCILING, STALLED, DATABASE_READY, MESSAGING_READY,
+            SERVICES_READY, GATEWAY_READY, DEGRADED, RECONCILIATION_PAUSED);
+    /** Types whose True is the bad news, so their transition to True is a Warning Event. */
+    static final List<String> ABNORMAL_TRUE = List.of(STALLED, DEGRADED);
 
     private Conditions() {
     }
@@ -58,6 +64,27 @@ public final class Conditions {
                     .withObservedGeneration(generation).build());
         }
         return result;
+    }
+
+    /** Conditions whose status or reason changed from previous to current: one Event each. */
+    public static List<Condition> changed(List<Condition> previous, List<Condition> current) {
+        var changed = new ArrayList<Condition>();
+        for (Condition condition : current) {
+            Condition old = find(previous, condition.getType());
+            if (old == null || !Objects.equals(old.getStatus(), condition.getStatus())
+                    || !Objects.equals(old.getReason(), condition.getReason())) {
+                changed.add(condition);
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * Whether a change to this state is a Normal Event or a Warning: Stalled or Degraded turning True is a Warning
+     * (errors have their own Warning Events); a shop still starting is Normal, not alarming.
+     */
+    public static boolean isNormal(Condition condition) {
+        return !(ABNORMAL_TRUE.contains(condition.getType()) && "True".equals(condition.getStatus()));
     }
 
     public static Condition find(List<Condition> conditions, String type) {

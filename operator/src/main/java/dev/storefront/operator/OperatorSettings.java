@@ -36,6 +36,18 @@ public record OperatorSettings(Set<String> watchNamespaces, String operatorNames
         return !"false".equalsIgnoreCase(System.getenv().getOrDefault("SERVER_SIDE_APPLY", "true"));
     }
 
+    /** System property that overrides CLEANUP_TIMEOUT (tests run the operator in their own JVM). */
+    public static final String CLEANUP_TIMEOUT_PROPERTY = "storefront.operator.cleanup-timeout";
+
+    /**
+     * CLEANUP_TIMEOUT (ISO-8601, default PT10M): how long a deleted Storefront's finalizer keeps retrying a cleanup
+     * that cannot run (admin Secret gone, server unreachable) before it gives up, says so and lets the deletion finish.
+     */
+    public static java.time.Duration cleanupTimeout() {
+        String value = System.getProperty(CLEANUP_TIMEOUT_PROPERTY, System.getenv().getOrDefault("CLEANUP_TIMEOUT", "PT10M"));
+        return java.time.Duration.parse(value);
+    }
+
     /** Read by dependents that JOSDK instantiates itself (NetworkPolicies let the operator reach PostgreSQL). */
     public static String currentOperatorNamespace() {
         return System.getenv().getOrDefault("OPERATOR_NAMESPACE", DEFAULT_NAMESPACE);

@@ -52,6 +52,9 @@ public final class ServiceEnvironment {
         data.put(envName("storefront.db.url"), DatabaseEndpoint.of(sf).jdbcUrl(sf, service));
         // the operator provisions the database; services must not try to create it with their login role
         data.put(envName("storefront.db.create-database"), "false");
+        if (spec.messaging.replicas != null && spec.messaging.replicas != 1) {
+            data.put(envName("storefront.events.replicas"), String.valueOf(spec.messaging.replicas));
+        }
         if (spec.messaging.mode == StorefrontSpec.MessagingMode.InCluster) {
             data.put("NATS_URL", "nats://" + StorefrontNames.nats(sf) + ":4222");
         } else if (spec.messaging.external.credentialsSecretRef == null) {
@@ -103,6 +106,11 @@ public final class ServiceEnvironment {
             if (natsCredentials != null) {
                 env.add(fromSecret("NATS_URL", natsCredentials.name, natsCredentials.key));
             }
+            if (spec.messaging.mode == StorefrontSpec.MessagingMode.InCluster) {
+                // each service logs in to the in-cluster NATS as itself
+                env.add(fromSecret(envName("nats.user"), StorefrontNames.natsSecret(sf, service), "username"));
+                env.add(fromSecret(envName("nats.password"), StorefrontNames.natsSecret(sf, service), "password"));
+            }
         }
         switch (service) {
             case AUTH -> {
@@ -139,6 +147,29 @@ public final class ServiceEnvironment {
         var text = new StringBuilder();
         configMapData(sf, service).forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         env(sf, service).forEach(e -> text.append(e).append('\n'));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Changes whenever a Secret value the pods read changes (generated ones and the user's: Stripe, SMTP, NATS),
+     * so the Deployment rolls its pods instead of leaving them on old credentials. {@code value} reads one key of
+     * one Secret, null when absent; only a digest of the values ends up in the pod template.
+     */
+    public static String secretHash(Storefront sf, ShopService service, java.util.function.BiFunction<String, String, String> value) {
+        var text = new StringBuilder();
+        for (EnvVar e : env(sf, service)) {
+            if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
+                var ref = e.getValueFrom().getSecretKeyRef();
+                String v = value.apply(ref.getName(), ref.getKey());
+                text.append(ref.getName()).append('/').append(ref.getKey()).append('=')
+                        .append(v == null ? "<absent>" : v).append('\n');
+            }
+        }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);

@@ -21,6 +21,8 @@ public final class StorefrontNames {
     /** Informers only watch what the operator labelled, not every Secret in the cluster. */
     public static final String MANAGED_SELECTOR = LABEL_MANAGED_BY + "=" + MANAGED_BY;
     public static final String CONFIG_HASH_ANNOTATION = Storefront.GROUP + "/config-hash";
+    /** A digest of every Secret value the pods read: a changed or re-keyed Secret rolls them. */
+    public static final String SECRET_HASH_ANNOTATION = Storefront.GROUP + "/secret-hash";
 
     private StorefrontNames() {
     }
@@ -61,8 +63,32 @@ public final class StorefrontNames {
         return sf.getMetadata().getName() + "-nats";
     }
 
+    /** The headless Service a NATS cluster's pods find each other's routes through. */
+    public static String natsCluster(Storefront sf) {
+        return nats(sf) + "-cluster";
+    }
+
+    /** Generated nats-server configuration (it holds the users' passwords, so it is a Secret). */
+    public static String natsConfigSecret(Storefront sf) {
+        return nats(sf) + "-config";
+    }
+
+    /** One service's NATS login. */
+    public static String natsSecret(Storefront sf, ShopService service) {
+        return nats(sf) + "-" + service.id();
+    }
+
     public static String cnpgCluster(Storefront sf) {
         return sf.getMetadata().getName() + "-db";
+    }
+
+    /** A CloudNativePG Database resource of one service (its database and owner role are {@link #database}). */
+    public static String cnpgDatabase(Storefront sf, ShopService service) {
+        return cnpgCluster(sf) + "-" + service.id();
+    }
+
+    public static String cnpgScheduledBackup(Storefront sf) {
+        return cnpgCluster(sf) + "-backup";
     }
 
     /** CloudNativePG writes the superuser's credentials here when enableSuperuserAccess is on. */
@@ -74,17 +100,50 @@ public final class StorefrontNames {
         return sf.getMetadata().getName();
     }
 
-    /** PostgreSQL identifier for this shop's database and role of a service: {@code <prefix>_<service>}. */
+    /** PostgreSQL's identifier limit (NAMEDATALEN - 1), in bytes; the names here are ASCII. */
+    static final int MAX_IDENTIFIER = 63;
+    /** The longest service id plus its underscore: a prefix may use the rest. */
+    static final int MAX_PREFIX = MAX_IDENTIFIER - 1 - java.util.Arrays.stream(ShopService.values())
+            .mapToInt(s -> s.id().length()).max().orElseThrow();
+
+    /**
+     * PostgreSQL identifier for this shop's database and role of a service: {@code <prefix>_<service>}. The default
+     * prefix is {@code <namespace>_<name>}, so same-named Storefronts in two namespaces never share a name on one
+     * server; too long, it is cut and ends in a hash of the full namespace/name, so it stays unique. Two Storefronts
+     * that still map to one name (an explicit namePrefix, or "a-b"/"c" against "a"/"b-c") are kept apart by the
+     * ownership mark on each database and role (see DatabaseProvisioner).
+     */
     public static String database(Storefront sf, ShopService service) {
+        return databasePrefix(sf) + "_" + service.id();
+    }
+
+    public static String databasePrefix(Storefront sf) {
         String prefix = sf.getSpec().database.namePrefix;
-        if (prefix == null || prefix.isBlank()) {
-            prefix = sf.getMetadata().getName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-            if (!Character.isLetter(prefix.charAt(0))) {
-                prefix = "sf_" + prefix;
-            }
-            prefix = prefix.substring(0, Math.min(prefix.length(), 40));
+        if (prefix != null && !prefix.isBlank()) {
+            return prefix;
         }
-        return prefix + "_" + service.id();
+        String namespace = sf.getMetadata().getNamespace() == null ? "default" : sf.getMetadata().getNamespace();
+        String full = namespace + "/" + sf.getMetadata().getName();
+        prefix = (namespace + "_" + sf.getMetadata().getName()).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        if (!Character.isLetter(prefix.charAt(0))) {
+            prefix = "sf_" + prefix;
+        }
+        if (prefix.length() > MAX_PREFIX) {
+            String hash = shortHash(full);
+            prefix = prefix.substring(0, MAX_PREFIX - hash.length() - 1) + "_" + hash;
+        }
+        return prefix;
+    }
+
+    /** 8 hex digits of SHA-256: enough to tell apart the few Storefronts whose long names share a start. */
+    static String shortHash(String text) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static Map<String, String> labels(Storefront sf, String component) {

@@ -14,6 +14,7 @@ import dev.storefront.operator.dependent.GeneratedSecretsDependent;
 import dev.storefront.operator.dependent.HttpRoute;
 import dev.storefront.operator.dependent.IngressDependent;
 import dev.storefront.operator.dependent.NetworkPoliciesDependent;
+import dev.storefront.operator.dependent.PostgresAdminSecret;
 import dev.storefront.operator.dependent.ServicesDependent;
 import dev.storefront.operator.dependent.StatefulSetsDependent;
 import dev.storefront.operator.model.ShopService;
@@ -26,6 +27,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -73,6 +75,8 @@ import java.util.stream.Collectors;
         @Dependent(name = "ingress", type = IngressDependent.class, dependsOn = "services")
 })
 @ControllerConfiguration(name = StorefrontReconciler.NAME,
+        // annotation changes (pause, skip-cleanup) must reconcile at once; SpecOrAnnotationChanged drops status writes
+        generationAwareEventProcessing = false, informer = @Informer(onUpdateFilter = SpecOrAnnotationChanged.class),
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 // transient failures (API server, database server) retry with back-off, and keep retrying
 @GradualRetry(initialInterval = 2000, intervalMultiplier = 2.0, maxInterval = 300_000, maxAttempts = Integer.MAX_VALUE)
@@ -86,6 +90,9 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
 
     /** Storefront -> fingerprint of the last successful provisioning, so JDBC runs only when something changed. */
     private final Map<ResourceID, String> provisioned = new ConcurrentHashMap<>();
+    private final StorefrontEvents events = new StorefrontEvents();
+    /** Storefront -> when its cleanup first failed, for a deletion without a deletionTimestamp (never on a real server). */
+    private final Map<ResourceID, Instant> cleanupStarted = new ConcurrentHashMap<>();
 
     @Override
     public UpdateControl<Storefront> reconcile(Storefront sf, Context<Storefront> context) throws Exception {
@@ -100,8 +107,9 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
             verdicts.add(Verdict.isTrue(Conditions.RECONCILIATION_PAUSED, "Paused",
                     "Reconciliation is paused by spec.paused or the " + Storefront.PAUSED_ANNOTATION
                             + " annotation; nothing is changed until it is removed."));
-            status.conditions = Conditions.merge(status.conditions, verdicts, generation, Instant.now());
-            return patchIfChanged(sf, before, null);
+            verdicts.add(Verdict.isFalse(Conditions.RECONCILING, "Paused", "Reconciliation is paused."));
+            verdicts.add(Verdict.isFalse(Conditions.STALLED, "Paused", "Reconciliation is paused."));
+            return finish(sf, context, before, verdicts, generation, null);
         }
         verdicts.add(Verdict.isFalse(Conditions.RECONCILIATION_PAUSED, "Reconciling", "Reconciliation is active."));
         status.observedGeneration = generation;
@@ -111,11 +119,19 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
             String message = "The spec is invalid: " + String.join("; ", problems) + ". Fix the Storefront.";
             verdicts.add(Verdict.isFalse(Conditions.READY, "InvalidSpec", message));
             verdicts.add(Verdict.isTrue(Conditions.DEGRADED, "InvalidSpec", message));
-            status.conditions = Conditions.merge(status.conditions, verdicts, generation, Instant.now());
-            return patchIfChanged(sf, before, null);
+            verdicts.add(Verdict.isTrue(Conditions.STALLED, "InvalidSpec", message));
+            verdicts.add(Verdict.isFalse(Conditions.RECONCILING, "InvalidSpec", "Waiting for a valid spec."));
+            return finish(sf, context, before, verdicts, generation, null);
         }
 
         var errors = new ArrayList<String>();
+        if (sf.getSpec().database.mode == StorefrontSpec.DatabaseMode.InCluster) {
+            try {
+                PostgresAdminSecret.reconcile(context.getClient(), sf);
+            } catch (RuntimeException e) {
+                errors.add("Secret " + StorefrontNames.postgresAdminSecret(sf) + ": " + e.getMessage());
+            }
+        }
         var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         result.getErroredDependents().forEach((dependent, e) -> {
             LOG.warn("Storefront {}: dependent {} failed", ResourceID.fromResource(sf), dependent.name(), e);
@@ -126,14 +142,24 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
         GenericKubernetesResource cluster = applyGeneric(sf, context, CnpgCluster.GVK, StorefrontNames.cnpgCluster(sf),
                 CnpgCluster.desired(sf), sf.getSpec().database.reclaimPolicy == StorefrontSpec.ReclaimPolicy.Delete,
                 errors, setupProblems);
+        var cnpgDatabases = new java.util.LinkedHashMap<ShopService, GenericKubernetesResource>();
+        if (sf.getSpec().database.mode == StorefrontSpec.DatabaseMode.CloudNativePG && !setupProblems.containsKey("database")) {
+            // owned under either reclaim policy: the Database's own policy decides whether deleting it drops the database
+            for (ShopService service : ShopService.backends()) {
+                cnpgDatabases.put(service, applyGeneric(sf, context, CnpgCluster.DATABASE_GVK,
+                        StorefrontNames.cnpgDatabase(sf, service), CnpgCluster.database(sf, service), true, errors, setupProblems));
+            }
+            applyGeneric(sf, context, CnpgCluster.SCHEDULED_BACKUP_GVK, StorefrontNames.cnpgScheduledBackup(sf),
+                    CnpgCluster.scheduledBackup(sf), true, errors, setupProblems);
+        }
         GenericKubernetesResource route = applyGeneric(sf, context, HttpRoute.GVK, StorefrontNames.route(sf),
                 HttpRoute.desired(sf), true, errors, setupProblems);
 
         Verdict database = setupProblems.containsKey("database")
                 ? Verdict.isFalse(Conditions.DATABASE_READY, "CloudNativePGNotInstalled", setupProblems.get("database"))
-                : database(sf, context, status, errors, cluster);
+                : database(sf, context, status, errors, cluster, cnpgDatabases);
         Verdict messaging = messaging(sf, context);
-        Verdict services = services(sf, context, status);
+        Verdict services = services(sf, context, status, database);
         Verdict gateway = setupProblems.containsKey("gateway")
                 ? Verdict.isFalse(Conditions.GATEWAY_READY, "GatewayAPINotInstalled", setupProblems.get("gateway"))
                 : gateway(sf, context, status, route);
@@ -153,14 +179,63 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
             verdicts.add(Verdict.isFalse(Conditions.READY, notReady.getFirst().reason(),
                     notReady.stream().map(Verdict::message).collect(Collectors.joining(" "))));
         }
-        status.conditions = Conditions.merge(status.conditions, verdicts, generation, Instant.now());
+        var stalled = notReady.stream().filter(v -> NEEDS_A_PERSON.contains(v.reason())).toList();
+        if (!stalled.isEmpty()) {
+            String message = stalled.stream().map(Verdict::message).collect(Collectors.joining(" "));
+            verdicts.add(Verdict.isTrue(Conditions.STALLED, stalled.getFirst().reason(), message));
+            verdicts.add(Verdict.isFalse(Conditions.RECONCILING, "Stalled", "Waiting for the fix the Stalled condition names."));
+        } else {
+            verdicts.add(Verdict.isFalse(Conditions.STALLED, "AsExpected", "Nothing needs a person."));
+            if (!errors.isEmpty()) {
+                verdicts.add(Verdict.isTrue(Conditions.RECONCILING, "Retrying", "Retrying with back-off after: "
+                        + String.join("; ", errors) + "."));
+            } else if (notReady.isEmpty()) {
+                verdicts.add(Verdict.isFalse(Conditions.RECONCILING, "Ready", "The shop matches generation " + generation + "."));
+            } else {
+                verdicts.add(Verdict.isTrue(Conditions.RECONCILING, notReady.getFirst().reason(),
+                        notReady.getFirst().message()));
+            }
+        }
 
         if (!errors.isEmpty()) {
+            status.conditions = Conditions.merge(status.conditions, verdicts, generation, Instant.now());
+            announce(sf, context, before);
+            events.warning(context.getClient(), sf, "ReconcileError", String.join("; ", errors));
             // let JOSDK retry with back-off; updateErrorStatus writes the status computed here
             context.managedWorkflowAndDependentResourceContext().put(PENDING_STATUS, status);
             throw new ReconcileFailure(String.join("; ", errors));
         }
-        return patchIfChanged(sf, before, notReady.isEmpty() ? null : RECHECK);
+        // the databases just became ready while Deployments wait for them: release them now, not at the next recheck
+        boolean released = database.status() && context.getSecondaryResources(Deployment.class).stream()
+                .anyMatch(DeploymentsDependent::waitingForDatabase);
+        return finish(sf, context, before, verdicts, generation,
+                released ? Duration.ofSeconds(1) : notReady.isEmpty() ? null : RECHECK);
+    }
+
+    /** Reasons that will not go away without a person: the Storefront is Stalled, not Reconciling. */
+    static final java.util.Set<String> NEEDS_A_PERSON = java.util.Set.of("NotOwned", "AdminSecretNotFound",
+            "AdminSecretInvalid", "SecretNotFound", "CredentialsSecretNotFound", "TLSSecretNotFound",
+            "CloudNativePGNotInstalled", "GatewayAPINotInstalled");
+
+    private UpdateControl<Storefront> finish(Storefront sf, Context<Storefront> context, String before,
+                                             List<Verdict> verdicts, Long generation, Duration recheck) {
+        sf.getStatus().conditions = Conditions.merge(sf.getStatus().conditions, verdicts, generation, Instant.now());
+        announce(sf, context, before);
+        return patchIfChanged(sf, before, recheck);
+    }
+
+    /** One Event per condition that changed status or reason since the status this reconcile started from. */
+    private void announce(Storefront sf, Context<Storefront> context, String before) {
+        StorefrontStatus previous = before == null || before.equals("null") ? null
+                : Serialization.unmarshal(before, StorefrontStatus.class);
+        for (var condition : Conditions.changed(previous == null ? null : previous.conditions, sf.getStatus().conditions)) {
+            String message = condition.getType() + "=" + condition.getStatus() + ": " + condition.getMessage();
+            if (Conditions.isNormal(condition)) {
+                events.normal(context.getClient(), sf, condition.getReason(), message);
+            } else {
+                events.warning(context.getClient(), sf, condition.getReason(), message);
+            }
+        }
     }
 
     @Override
@@ -180,9 +255,25 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
 
     @Override
     public DeleteControl cleanup(Storefront sf, Context<Storefront> context) {
-        provisioned.remove(ResourceID.fromResource(sf));
+        ResourceID id = ResourceID.fromResource(sf);
+        var client = context.getClient();
+        boolean inCluster = sf.getSpec().database.mode == StorefrontSpec.DatabaseMode.InCluster;
+        if (sf.skipCleanup()) {
+            LOG.info("Storefront {} deleted with {}: nothing dropped or deleted on the database server", id,
+                    Storefront.SKIP_CLEANUP_ANNOTATION);
+            events.normal(client, sf, "CleanupSkipped", "Deleted without cleanup (" + Storefront.SKIP_CLEANUP_ANNOTATION
+                    + "): databases, roles and the in-cluster admin Secret are left as they are.");
+            return deleted(sf);
+        }
         if (sf.getSpec().database.reclaimPolicy != StorefrontSpec.ReclaimPolicy.Delete) {
-            LOG.info("Storefront {} deleted; reclaimPolicy Retain keeps its databases", ResourceID.fromResource(sf));
+            String kept = inCluster ? "its databases, the PostgreSQL volume and Secret " + StorefrontNames.postgresAdminSecret(sf)
+                    + " (a new Storefront named " + sf.getMetadata().getName() + " adopts them)" : "its databases and roles";
+            LOG.info("Storefront {} deleted; reclaimPolicy Retain keeps {}", id, kept);
+            events.normal(client, sf, "Retained", "reclaimPolicy Retain keeps " + kept + ".");
+            return deleted(sf);
+        }
+        if (sf.getSpec().database.mode == StorefrontSpec.DatabaseMode.CloudNativePG) {
+            // the Database resources (owned, reclaim policy delete) and the owned Cluster go with the Storefront
             return DeleteControl.defaultDelete();
         }
         DatabaseEndpoint endpoint = DatabaseEndpoint.of(sf);
@@ -191,19 +282,79 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
             if (admin == null) {
                 throw new SQLException("admin Secret " + endpoint.adminSecret().name + " is missing or incomplete");
             }
-            new DatabaseProvisioner(admin).drop(serviceDatabases(sf, Map.of()));
-            LOG.info("Storefront {} deleted; dropped its databases and roles", ResourceID.fromResource(sf));
-            return DeleteControl.defaultDelete();
+            var refused = new DatabaseProvisioner(admin).drop(owner(sf), serviceDatabases(sf, Map.of()));
+            for (var refusal : refused) {
+                LOG.warn("Storefront {}: {}", id, refusal.message());
+                events.warning(client, sf, "NotOwned", refusal.message() + " (not dropped).");
+            }
+            LOG.info("Storefront {} deleted; dropped its databases and roles", id);
+            if (inCluster) {
+                PostgresAdminSecret.delete(client, sf);
+            }
+            return deleted(sf);
         } catch (SQLException | RuntimeException e) {
             if (endpoint.ownedByStorefront()) {
                 // the server and its volume go away with the Storefront, so there is nothing left to keep
                 LOG.info("Storefront {}: could not drop databases on its own server ({}); it is deleted with it",
-                        ResourceID.fromResource(sf), e.getMessage());
-                return DeleteControl.defaultDelete();
+                        id, e.getMessage());
+                if (inCluster) {
+                    PostgresAdminSecret.delete(client, sf);
+                }
+                return deleted(sf);
             }
-            LOG.warn("Storefront {}: dropping databases failed, finalizer kept: {}", ResourceID.fromResource(sf), e.getMessage());
-            return DeleteControl.noFinalizerRemoval().rescheduleAfter(RECHECK.multipliedBy(2));
+            return cleanupFailed(sf, context, e);
         }
+    }
+
+    /**
+     * Cleanup could not run: retry with back-off, say why in the status and an Event, and give up after the bound
+     * (counted from the deletion timestamp, so an operator restart does not start it again) rather than keep the
+     * Storefront, and so its namespace, in Terminating for ever.
+     */
+    private DeleteControl cleanupFailed(Storefront sf, Context<Storefront> context, Exception e) {
+        ResourceID id = ResourceID.fromResource(sf);
+        Instant now = Instant.now();
+        Instant since = sf.getMetadata().getDeletionTimestamp() == null
+                ? cleanupStarted.computeIfAbsent(id, k -> now) : Instant.parse(sf.getMetadata().getDeletionTimestamp());
+        Duration bound = OperatorSettings.cleanupTimeout();
+        Duration waited = Duration.between(since, now);
+        String names = serviceDatabases(sf, Map.of()).stream().map(ServiceDatabase::database).collect(Collectors.joining(", "));
+        if (waited.compareTo(bound) >= 0) {
+            String message = "Gave up dropping the databases after " + bound + ": " + e.getMessage()
+                    + ". Left on the server, drop them by hand: " + names + ".";
+            LOG.warn("Storefront {}: {}", id, message);
+            events.warning(context.getClient(), sf, "CleanupAbandoned", message);
+            return deleted(sf);
+        }
+        String message = "Cannot drop the databases: " + e.getMessage() + ". Retrying with back-off until "
+                + since.plus(bound).truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ", then the Storefront is deleted "
+                + "without it; the annotation " + Storefront.SKIP_CLEANUP_ANNOTATION + "=true skips it now.";
+        LOG.warn("Storefront {}: {}", id, message);
+        events.warning(context.getClient(), sf, "CleanupFailed", message);
+        try {
+            StorefrontStatus status = sf.getStatus() == null ? new StorefrontStatus() : sf.getStatus();
+            status.conditions = Conditions.merge(status.conditions, List.of(
+                    Verdict.isFalse(Conditions.READY, "CleanupFailed", message),
+                    Verdict.isTrue(Conditions.RECONCILING, "CleanupFailed", message)),
+                    sf.getMetadata().getGeneration(), now);
+            sf.setStatus(status);
+            context.getClient().resource(sf).patchStatus();
+        } catch (RuntimeException statusFailure) {
+            LOG.debug("Storefront {}: could not write the cleanup status: {}", id, statusFailure.getMessage());
+        }
+        // back-off doubling with the time waited (2 s, 4 s, ... at most a minute), never past the bound
+        Duration next = waited.compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2) : waited;
+        next = next.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : next;
+        Duration left = bound.minus(waited).plusMillis(100);
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(next.compareTo(left) > 0 ? left : next);
+    }
+
+    private DeleteControl deleted(Storefront sf) {
+        ResourceID id = ResourceID.fromResource(sf);
+        provisioned.remove(id);
+        cleanupStarted.remove(id);
+        events.forget(sf);
+        return DeleteControl.defaultDelete();
     }
 
     /** What the schema cannot say (or an old API server did not check). */
@@ -236,6 +387,12 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
         if (spec.payment.provider == StorefrontSpec.PaymentProvider.stripe && spec.payment.secretRef == null) {
             problems.add("payment.provider stripe needs payment.secretRef");
         }
+        if (spec.database.backup != null && spec.database.mode != StorefrontSpec.DatabaseMode.CloudNativePG) {
+            problems.add("database.backup needs database.mode CloudNativePG (back up other servers with their own tools)");
+        }
+        if (spec.messaging.replicas != null && !List.of(1, 3, 5).contains(spec.messaging.replicas)) {
+            problems.add("messaging.replicas must be 1, 3 or 5 (a JetStream cluster needs a majority), not " + spec.messaging.replicas);
+        }
         return problems;
     }
 
@@ -244,10 +401,14 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
                                                           io.javaoperatorsdk.operator.processing.dependent.kubernetes.GroupVersionKindPlural gvk,
                                                           String name, GenericKubernetesResource desired, boolean owned,
                                                           List<String> errors, Map<String, String> setupProblems) {
+        boolean cnpg = CnpgCluster.kinds().contains(gvk);
         try {
-            return GenericChildren.reconcile(context.getClient(), sf, gvk, name, desired, owned);
+            // CloudNativePG objects are shared with CNPG and their users: only the operator's own fields are written
+            return cnpg ? GenericChildren.applyOwnedFields(context.getClient(), sf, gvk, name, desired, owned,
+                    context.getControllerConfiguration().getConfigurationService().ssaBasedCreateUpdateMatchForDependentResources())
+                    : GenericChildren.reconcile(context.getClient(), sf, gvk, name, desired, owned);
         } catch (GenericChildren.CrdMissingException e) {
-            setupProblems.put(gvk == CnpgCluster.GVK ? "database" : "gateway", e.getMessage() + ".");
+            setupProblems.put(cnpg ? "database" : "gateway", e.getMessage() + ".");
         } catch (RuntimeException e) {
             errors.add(gvk.getKind() + " " + name + ": " + e.getMessage());
         }
@@ -255,7 +416,7 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
     }
 
     private Verdict database(Storefront sf, Context<Storefront> context, StorefrontStatus status, List<String> errors,
-                             GenericKubernetesResource cluster) {
+                             GenericKubernetesResource cluster, Map<ShopService, GenericKubernetesResource> cnpgDatabases) {
         var spec = sf.getSpec();
         DatabaseEndpoint endpoint = DatabaseEndpoint.of(sf);
         Map<String, Secret> generated = byName(context.getSecondaryResources(Secret.class), s -> s.getMetadata().getName());
@@ -285,6 +446,7 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
                     return Verdict.isFalse(Conditions.DATABASE_READY, "ClusterStarting", "The CloudNativePG Cluster "
                             + StorefrontNames.cnpgCluster(sf) + " has no ready instance yet (is the CloudNativePG operator installed?).");
                 }
+                return cnpgDatabasesReady(sf, status, cnpgDatabases);
             }
             case External -> {
             }
@@ -317,7 +479,16 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
                 .collect(Collectors.joining(","));
         if (!fingerprint.equals(provisioned.get(id))) {
             try {
-                new DatabaseProvisioner(admin).provision(databases);
+                var refused = new DatabaseProvisioner(admin).provision(owner(sf), databases);
+                if (!refused.isEmpty()) {
+                    String message = refused.stream().map(DatabaseProvisioner.Refusal::message)
+                            .collect(Collectors.joining("; ")) + ". Drop or rename it, or set database.namePrefix.";
+                    refused.forEach(r -> LOG.warn("Storefront {}: {}", id, r.message()));
+                    events.warning(context.getClient(), sf, "NotOwned", message);
+                    status.databases.forEach(d -> d.applied = refused.stream().noneMatch(
+                            r -> r.name().equals(d.database) || r.name().equals(d.role)));
+                    return Verdict.isFalse(Conditions.DATABASE_READY, "NotOwned", message);
+                }
                 provisioned.put(id, fingerprint);
                 LOG.info("Storefront {}: provisioned {} databases on {}", id, databases.size(), admin);
             } catch (SQLException e) {
@@ -332,6 +503,26 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
         status.databases.forEach(d -> d.applied = true);
         return Verdict.isTrue(Conditions.DATABASE_READY, "Provisioned", databases.size() + " databases and login roles "
                 + "exist on " + endpoint.host() + ":" + endpoint.port() + ".");
+    }
+
+    /** CloudNativePG makes the databases and roles itself (Database resources, managed roles): report what it says. */
+    private static Verdict cnpgDatabasesReady(Storefront sf, StorefrontStatus status,
+                                              Map<ShopService, GenericKubernetesResource> databases) {
+        var pending = new ArrayList<String>();
+        for (var db : status.databases) {
+            var resource = databases.get(ShopService.valueOf(db.service.toUpperCase(java.util.Locale.ROOT)));
+            db.applied = CnpgCluster.isApplied(resource);
+            if (!db.applied) {
+                String problem = CnpgCluster.problem(resource);
+                pending.add(db.database + (problem == null ? "" : " (" + problem + ")"));
+            }
+        }
+        if (!pending.isEmpty()) {
+            return Verdict.isFalse(Conditions.DATABASE_READY, "DatabasesPending", "CloudNativePG has not applied the "
+                    + "Database resources of " + String.join(", ", pending) + " in Cluster " + StorefrontNames.cnpgCluster(sf) + " yet.");
+        }
+        return Verdict.isTrue(Conditions.DATABASE_READY, "Provisioned", status.databases.size() + " databases and "
+                + "login roles exist in the CloudNativePG Cluster " + StorefrontNames.cnpgCluster(sf) + ".");
     }
 
     private Verdict messaging(Storefront sf, Context<Storefront> context) {
@@ -354,7 +545,7 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
                 + "their readiness checks report whether it is reachable.");
     }
 
-    private Verdict services(Storefront sf, Context<Storefront> context, StorefrontStatus status) {
+    private Verdict services(Storefront sf, Context<Storefront> context, StorefrontStatus status, Verdict database) {
         var spec = sf.getSpec();
         var missing = new ArrayList<String>();
         if (spec.payment.provider == StorefrontSpec.PaymentProvider.stripe) {
@@ -397,6 +588,13 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
         }
         if (!missing.isEmpty()) {
             return Verdict.isFalse(Conditions.SERVICES_READY, "SecretNotFound", String.join(" ", missing));
+        }
+        var held = deployments.values().stream().filter(DeploymentsDependent::waitingForDatabase)
+                .map(d -> d.getMetadata().getName()).sorted().toList();
+        if (!held.isEmpty() && !database.status()) {
+            return Verdict.isFalse(Conditions.SERVICES_READY, "WaitingForDatabase", "Deployments "
+                    + String.join(", ", held) + " are held at 0 replicas until their databases and roles exist ("
+                    + database.reason() + ": " + database.message() + ")");
         }
         if (!waiting.isEmpty()) {
             return Verdict.isFalse(Conditions.SERVICES_READY, "PodsNotReady", "Waiting for ready pods: "
@@ -461,6 +659,11 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
         }
         return username == null ? null
                 : new AdminLogin(endpoint.host(), endpoint.port(), endpoint.sslMode(), username, password);
+    }
+
+    static DatabaseProvisioner.Owner owner(Storefront sf) {
+        var metadata = sf.getMetadata();
+        return new DatabaseProvisioner.Owner(metadata.getUid(), metadata.getNamespace(), metadata.getName());
     }
 
     static List<ServiceDatabase> serviceDatabases(Storefront sf, Map<ShopService, String> passwords) {

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CrdTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final String FIX = "the checked-in CRD differs from the one generated from the Java types; run "
-            + "`mvn -pl operator -Pupdate-crds process-classes` and commit crds/ and charts/storefront-operator/crds/";
+            + "`mvn -pl operator -Pupdate-crds process-classes` and commit crds/ and charts/storefront-operator/files/crds/";
     private static JsonNode version;
     private static JsonSchema schema;
 
@@ -42,7 +42,7 @@ class CrdTest {
         String generated = Files.readString(TestSupport.generatedCrd());
         String file = TestSupport.generatedCrd().getFileName().toString();
         assertThat(Files.readString(TestSupport.repoRoot().resolve("crds").resolve(file))).as(FIX).isEqualTo(generated);
-        assertThat(Files.readString(TestSupport.repoRoot().resolve("charts/storefront-operator/crds").resolve(file)))
+        assertThat(Files.readString(TestSupport.repoRoot().resolve("charts/storefront-operator/files/crds").resolve(file)))
                 .as(FIX).isEqualTo(generated);
     }
 
@@ -106,6 +106,54 @@ class CrdTest {
         sf.getSpec().services.cart.autoscaling.maxReplicas = 2;
         assertThat(StorefrontReconciler.specProblems(sf)).singleElement().asString()
                 .contains("services.cart.autoscaling.minReplicas (5) exceeds maxReplicas (2)");
+    }
+
+    @Test
+    void changesThatWouldStrandDataAreRefusedByTheSchemasTransitionRules() throws Exception {
+        // the rules as generated into the CRD, evaluated with cel-java the way the API server runs them on an update
+        JsonNode rules = version.at("/schema/openAPIV3Schema/properties/spec/x-kubernetes-validations");
+        assertThat(rules.findValuesAsText("rule")).anySatisfy(r -> assertThat(r).contains("oldSelf.database.mode"))
+                .anySatisfy(r -> assertThat(r).contains("oldSelf.database.namePrefix"))
+                .anySatisfy(r -> assertThat(r).contains("oldSelf.database.inCluster"));
+
+        assertThat(refusedUpdate(rules, "{}", "{\"database\": {\"mode\": \"External\"}}")).singleElement().asString()
+                .contains("database.mode cannot be changed");
+        assertThat(refusedUpdate(rules, "{\"database\": {\"mode\": \"External\"}}",
+                "{\"database\": {\"mode\": \"CloudNativePG\"}}")).hasSize(1);
+        assertThat(refusedUpdate(rules, "{\"database\": {\"namePrefix\": \"shop\"}}",
+                "{\"database\": {\"namePrefix\": \"shop2\"}}")).singleElement().asString().contains("namePrefix");
+        assertThat(refusedUpdate(rules, "{\"database\": {\"namePrefix\": \"shop\"}}", "{\"database\": {}}")).hasSize(1);
+        assertThat(refusedUpdate(rules, "{}", "{\"database\": {\"inCluster\": {\"storageClassName\": \"fast\"}}}"))
+                .singleElement().asString().contains("storageClassName");
+        assertThat(refusedUpdate(rules, "{\"database\": {\"inCluster\": {\"storageSize\": \"1Gi\"}}}",
+                "{\"database\": {\"inCluster\": {\"storageSize\": \"5Gi\"}}}")).hasSize(1);
+
+        // what stays allowed: the same values spelled out, and changes that touch no data
+        assertThat(refusedUpdate(rules, "{}", "{\"database\": {\"mode\": \"InCluster\", \"inCluster\": {\"storageSize\": \"1Gi\"}}}")).isEmpty();
+        assertThat(refusedUpdate(rules, "{\"database\": {\"mode\": \"External\", \"namePrefix\": \"shop\"}}",
+                "{\"database\": {\"mode\": \"External\", \"namePrefix\": \"shop\", \"reclaimPolicy\": \"Delete\"},"
+                        + " \"version\": \"0.2.0\"}")).isEmpty();
+        assertThat(refusedUpdate(rules, "{}", "{\"database\": {\"inCluster\": {\"image\": \"postgres:17.2\"}}}")).isEmpty();
+    }
+
+    /** The messages of the transition rules an update from oldSpec to newSpec breaks. */
+    private static java.util.List<String> refusedUpdate(JsonNode rules, String oldSpec, String newSpec) throws Exception {
+        var mapper = new ObjectMapper();
+        Object oldSelf = mapper.readValue(oldSpec, java.util.Map.class);
+        Object self = mapper.readValue(newSpec, java.util.Map.class);
+        var compiler = dev.cel.compiler.CelCompilerFactory.standardCelCompilerBuilder()
+                .addVar("self", dev.cel.common.types.SimpleType.DYN)
+                .addVar("oldSelf", dev.cel.common.types.SimpleType.DYN)
+                .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS).build();
+        var runtime = dev.cel.runtime.CelRuntimeFactory.standardCelRuntimeBuilder().build();
+        var refused = new java.util.ArrayList<String>();
+        for (JsonNode rule : rules) {
+            var program = runtime.createProgram(compiler.compile(rule.get("rule").asText()).getAst());
+            if (!Boolean.TRUE.equals(program.eval(java.util.Map.of("self", self, "oldSelf", oldSelf)))) {
+                refused.add(rule.get("message").asText());
+            }
+        }
+        return refused;
     }
 
     private static JsonNode storefront(String specJson) throws Exception {

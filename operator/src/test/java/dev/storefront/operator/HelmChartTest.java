@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The chart, through helm-java (Helm's own Go code): lint, render with default and custom values, RBAC. */
 class HelmChartTest {
@@ -106,15 +107,96 @@ class HelmChartTest {
     }
 
     @Test
-    void chartShipsTheGeneratedCrd() throws Exception {
-        var crds = chart().resolve("crds");
-        try (var files = java.nio.file.Files.list(crds)) {
-            var names = files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
-            assertThat(names).containsExactly("storefronts.storefront.dev-v1.yml");
-        }
-        var crd = SERIALIZATION.unmarshal(java.nio.file.Files.readString(crds.resolve("storefronts.storefront.dev-v1.yml")),
+    void theCrdIsATemplateRenderedFromTheGeneratedOneAndKeptOnUninstall() throws Exception {
+        assertThat(chart().resolve("crds")).as("Helm never upgrades crds/").doesNotExist();
+        var shipped = SERIALIZATION.unmarshal(java.nio.file.Files.readString(TestSupport.generatedCrd()),
                 CustomResourceDefinition.class);
-        assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("sf");
+        CustomResourceDefinition rendered = only(render(Map.of()), CustomResourceDefinition.class);
+        assertThat(rendered.getMetadata().getName()).isEqualTo("storefronts.storefront.dev");
+        assertThat(rendered.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
+        assertThat(rendered.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "Helm");
+        // the template re-serialises the YAML: the schema must survive it unchanged
+        assertThat(SERIALIZATION.asJson(rendered.getSpec())).isEqualTo(SERIALIZATION.asJson(shipped.getSpec()));
+        assertThat(rendered.getSpec().getNames().getShortNames()).containsExactly("sf");
+
+        assertThat(render(Map.of("crds.install", "false"))).noneMatch(r -> r instanceof CustomResourceDefinition);
+    }
+
+    @Test
+    void theSchemaRejectsBadValuesNamingThem() {
+        var bad = List.of(
+                Map.<String, Object>of("replicaCount", "0"),
+                Map.<String, Object>of("image.pullPolicy", "Sometimes"),
+                Map.<String, Object>of("watchNamespaces[0]", "Not_A_Namespace"),
+                Map.<String, Object>of("httpPort", "80"),
+                Map.<String, Object>of("leaderElection", "maybe"),
+                Map.<String, Object>of("resources.limits.memory", "lots"),
+                Map.<String, Object>of("monitoring.prometheusRule.checkoutErrorRatio", "2"),
+                Map.<String, Object>of("monitoring.podMonitor.interval", "soon"),
+                Map.<String, Object>of("replicaCout", "2"));
+        for (var values : bad) {
+            String key = values.keySet().iterator().next().replaceAll("\\[0]$", "");
+            String leaf = key.substring(key.lastIndexOf('.') + 1);
+            assertThatThrownBy(() -> render(values)).as(values.toString())
+                    .hasMessageContaining("values don't meet the specifications of the schema")
+                    .hasMessageContaining(leaf);
+        }
+    }
+
+    @Test
+    void monitorsAndAlertsRenderWhenEnabledAndNotByDefault() {
+        assertThat(render(Map.of())).extracting(HasMetadata::getKind)
+                .doesNotContain("ServiceMonitor", "PodMonitor", "PrometheusRule");
+        List<HasMetadata> resources = render(Map.of(
+                "monitoring.serviceMonitor.enabled", "true",
+                "monitoring.podMonitor.enabled", "true",
+                "monitoring.podMonitor.namespaces[0]", "shop",
+                "monitoring.prometheusRule.enabled", "true",
+                "monitoring.prometheusRule.labels.release", "kube-prometheus-stack"));
+        var byKind = resources.stream().collect(Collectors.toMap(HasMetadata::getKind, r -> r, (a, b) -> a));
+        assertThat(byKind).containsKeys("ServiceMonitor", "PodMonitor", "PrometheusRule");
+
+        var serviceMonitor = (io.fabric8.kubernetes.api.model.GenericKubernetesResource) byKind.get("ServiceMonitor");
+        assertThat(serviceMonitor.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(SERIALIZATION.asJson(serviceMonitor.getAdditionalProperties().get("spec")))
+                .contains("\"port\":\"http\"").contains("\"path\":\"/metrics\"");
+        var podMonitor = (io.fabric8.kubernetes.api.model.GenericKubernetesResource) byKind.get("PodMonitor");
+        String podMonitorSpec = SERIALIZATION.asJson(podMonitor.getAdditionalProperties().get("spec"));
+        assertThat(podMonitorSpec).contains("\"path\":\"/observe/metrics\"").contains("\"matchNames\":[\"shop\"]")
+                .contains("\"storefront.dev/tier\":\"service\"");
+
+        var rule = (io.fabric8.kubernetes.api.model.GenericKubernetesResource) byKind.get("PrometheusRule");
+        assertThat(rule.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
+        @SuppressWarnings("unchecked")
+        var groups = (List<Map<String, Object>>) ((Map<String, Object>) rule.getAdditionalProperties().get("spec")).get("groups");
+        @SuppressWarnings("unchecked")
+        var rules = (List<Map<String, Object>>) groups.getFirst().get("rules");
+        var alerts = rules.stream().collect(Collectors.toMap(r -> (String) r.get("alert"), r -> (String) r.get("expr")));
+        assertThat(alerts).containsOnlyKeys("StorefrontPodsNotReady", "StorefrontOperatorNotReady",
+                "StorefrontCheckoutErrorRate", "StorefrontOutboxBacklog", "StorefrontCheckoutSagasStuck",
+                "StorefrontCheckoutSagaRecoveryFailing");
+        // the metric names the services export (services/common MetricNamesTest, checkout CheckoutRecoveryTest)
+        assertThat(alerts.get("StorefrontCheckoutErrorRate")).contains("storefront_http_requests_seconds_count{route=\"/api/checkout\"")
+                .contains("> 0.05");
+        assertThat(alerts.get("StorefrontOutboxBacklog")).contains("storefront_outbox_pending").contains("> 100");
+        assertThat(alerts.get("StorefrontCheckoutSagasStuck")).contains("storefront_checkout_sagas_recovered_total");
+        assertThat(alerts.get("StorefrontCheckoutSagaRecoveryFailing")).contains("storefront_checkout_saga_recoveries_failed_total");
+        assertThat(alerts.get("StorefrontOperatorNotReady")).contains("deployment=\"storefront-operator\"");
+    }
+
+    @Test
+    void theOperatorHasADisruptionBudgetAndResources() {
+        List<HasMetadata> resources = render(Map.of("replicaCount", "2"));
+        var budget = only(resources, io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class);
+        assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        Deployment deployment = only(resources, Deployment.class);
+        assertThat(budget.getSpec().getSelector().getMatchLabels())
+                .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+        var container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+        assertThat(container.getResources().getLimits()).containsKey("memory");
+        assertThat(render(Map.of("podDisruptionBudget.enabled", "false")))
+                .noneMatch(r -> r instanceof io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget);
     }
 
     private static Map<String, String> env(Deployment deployment) {

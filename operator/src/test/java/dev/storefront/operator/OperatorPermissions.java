@@ -46,9 +46,17 @@ final class OperatorPermissions {
         permissions.add(new Permission(group, plural + "/status", "update"));
         // owner references with blockOwnerDeletion need update on the owner's finalizers
         permissions.add(new Permission(group, plural + "/finalizers", "update"));
+        // Events about Storefronts (StorefrontEvents), never read back
+        permissions.add(new Permission("", "events", "create"));
         // children whose CRDs may be absent, applied with get + create/update, deleted when no longer wanted
-        for (var gvk : List.of(HttpRoute.GVK, CnpgCluster.GVK)) {
+        for (var gvk : List.of(HttpRoute.GVK)) {
             for (String verb : List.of("get", "create", "update", "delete")) {
+                permissions.add(new Permission(gvk.getGroup(), gvk.getPluralOrDefault(), verb));
+            }
+        }
+        // CloudNativePG objects: only the operator's own fields, by server-side apply or merge patch (both PATCH)
+        for (var gvk : CnpgCluster.kinds()) {
+            for (String verb : List.of("get", "create", "patch", "delete")) {
                 permissions.add(new Permission(gvk.getGroup(), gvk.getPluralOrDefault(), verb));
             }
         }

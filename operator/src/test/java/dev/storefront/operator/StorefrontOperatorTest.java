@@ -65,7 +65,8 @@ class StorefrontOperatorTest {
             "STOREFRONT_SERVICES_CART_URL", "STOREFRONT_SERVICES_ORDER_URL", "STOREFRONT_SERVICES_CHECKOUT_URL",
             "STOREFRONT_SERVICES_PAYMENT_URL", "STOREFRONT_SERVICES_NOTIFY_URL", "STOREFRONT_SERVICES_ANALYTICS_URL",
             "STOREFRONT_ANALYTICS_CLIENT_DASH_IP_DASH_HEADER",
-            "STOREFRONT_SHUTDOWN_DRAIN_DASH_MS", "STOREFRONT_SHUTDOWN_TIMEOUT_DASH_MS");
+            "STOREFRONT_SHUTDOWN_DRAIN_DASH_MS", "STOREFRONT_SHUTDOWN_TIMEOUT_DASH_MS",
+            "NATS_USER", "NATS_PASSWORD", "STOREFRONT_EVENTS_REPLICAS");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static KubernetesMockServer server;
@@ -130,9 +131,12 @@ class StorefrontOperatorTest {
             var secrets = new TreeSet<String>(List.of(name + "-jwt", name + "-service-clients", name + "-admin",
                     name + "-postgres-admin"));
             ShopService.backends().forEach(s -> secrets.add(name + "-db-" + s.id()));
+            ShopService.backends().forEach(s -> secrets.add(name + "-nats-" + s.id()));
+            secrets.add(name + "-nats-config");
             assertThat(names(client.secrets().inNamespace(ns).list().getItems())).isEqualTo(secrets);
             assertThat(names(client.network().v1().networkPolicies().inNamespace(ns).list().getItems()))
-                    .containsExactly(name + "-nats", name + "-postgres", name + "-services");
+                    .containsExactly(name + "-database-clients", name + "-messaging-clients", name + "-nats",
+                            name + "-postgres", name + "-services");
             // the kind example goes in through the Gateway API: an HTTPRoute, no Ingress
             assertThat(httpRoute(ns, name)).isNotNull();
             assertThat(client.network().v1().ingresses().inNamespace(ns).list().getItems()).isEmpty();
@@ -146,7 +150,11 @@ class StorefrontOperatorTest {
         owned.addAll(client.apps().statefulSets().inNamespace(ns).list().getItems());
         owned.addAll(client.services().inNamespace(ns).list().getItems());
         owned.addAll(client.configMaps().inNamespace(ns).list().getItems());
-        owned.addAll(client.secrets().inNamespace(ns).list().getItems());
+        // the in-cluster superuser's Secret outlives the Storefront with its volume (OperatorDataSafetyTest)
+        owned.addAll(client.secrets().inNamespace(ns).list().getItems().stream()
+                .filter(s -> !s.getMetadata().getName().equals(name + "-postgres-admin")).toList());
+        assertThat(client.secrets().inNamespace(ns).withName(name + "-postgres-admin").get().getMetadata()
+                .getOwnerReferences()).isEmpty();
         owned.addAll(client.network().v1().networkPolicies().inNamespace(ns).list().getItems());
         owned.add(httpRoute(ns, name));
         assertThat(owned).allSatisfy(resource -> assertThat(resource.getMetadata().getOwnerReferences())
@@ -173,7 +181,7 @@ class StorefrontOperatorTest {
         assertThat(envNames).contains("STOREFRONT_DB_URL", "STOREFRONT_DB_USER", "STOREFRONT_DB_PASSWORD", "NATS_URL",
                 "STOREFRONT_AUTH_SIGNING_DASH_KEY", "STOREFRONT_AUTH_SERVICE_DASH_CLIENTS", "STOREFRONT_SERVICES_ORDER_URL");
         assertThat(authConfig.getData()).containsEntry("STOREFRONT_DB_URL",
-                "jdbc:postgresql://storefront-postgres." + ns + ".svc:5432/storefront_auth?sslmode=disable")
+                "jdbc:postgresql://storefront-postgres." + ns + ".svc:5432/kind_storefront_auth?sslmode=disable")
                 .containsEntry("NATS_URL", "nats://storefront-nats:4222")
                 .containsEntry("STOREFRONT_DEMO_DASH_DATA", "true")
                 .containsEntry("STOREFRONT_SHUTDOWN_DRAIN_DASH_MS", "0")
@@ -235,7 +243,8 @@ class StorefrontOperatorTest {
         });
         assertThat(client.apps().statefulSets().inNamespace(ns).list().getItems()).isEmpty();
         assertThat(names(client.network().v1().networkPolicies().inNamespace(ns).list().getItems()))
-                .containsExactly("shop-services");
+                .containsExactly("shop-database-clients", "shop-mail", "shop-messaging-clients", "shop-payment-provider",
+                        "shop-services");
         Ingress ingress = client.network().v1().ingresses().inNamespace(ns).withName(name).get();
         assertThat(ingress.getSpec().getTls().getFirst().getSecretName()).isEqualTo("shop-example-com-tls");
         assertThat(ingress.getMetadata().getAnnotations()).containsEntry("nginx.ingress.kubernetes.io/limit-rps", "50");
@@ -246,8 +255,6 @@ class StorefrontOperatorTest {
         Deployment payment = client.apps().deployments().inNamespace(ns).withName("shop-payment").get();
         assertThat(payment.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv())
                 .extracting(EnvVar::getName).contains("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET");
-        assertThat(client.apps().deployments().inNamespace(ns).withName("shop-catalog").get().getSpec().getReplicas())
-                .as("an HPA owns the replica count").isNull();
 
         // databases and roles really exist on the server
         await().atMost(WAIT).untilAsserted(() -> {
@@ -255,6 +262,12 @@ class StorefrontOperatorTest {
             assertThat(TestSupport.databasesLike(prefix)).hasSize(ShopService.backends().size()).contains(prefix + "_auth", prefix + "_order");
         });
         assertThat(get(ns, name).getStatus().databases).allSatisfy(db -> assertThat(db.applied).isTrue());
+
+        // the Deployments held until the databases existed are released
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.apps().deployments().inNamespace(ns).list().getItems())
+                .noneMatch(dev.storefront.operator.dependent.DeploymentsDependent::waitingForDatabase));
+        assertThat(client.apps().deployments().inNamespace(ns).withName("shop-catalog").get().getSpec().getReplicas())
+                .as("released at its autoscaler's minimum; the HPA owns the count from there").isEqualTo(3);
 
         // pods become ready in the "cluster": the status follows
         assertThat(condition(get(ns, name), Conditions.READY).getStatus()).isEqualTo("False");
@@ -311,18 +324,23 @@ class StorefrontOperatorTest {
             assertThat(database.getObservedGeneration()).isEqualTo(current.getMetadata().getGeneration());
             assertThat(condition(current, Conditions.READY).getStatus()).isEqualTo("False");
         });
-        // the rest of the shop is still made
+        // the rest of the shop is still made, the backends held at 0 replicas until their databases exist
         assertThat(client.apps().deployments().inNamespace(ns).list().getItems()).hasSize(ShopService.values().length);
+        assertThat(client.apps().deployments().inNamespace(ns).withName("unprovisioned-order").get().getSpec().getReplicas()).isZero();
     }
 
     @Test
     @Order(5)
     void scalingAServiceChangesItsDeploymentBudgetAndAutoscaler() throws Exception {
         String ns = namespace("scale");
-        var sf = new Storefront();
-        sf.getMetadata().setName("scaled");
-        create(ns, sf);
-        await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(ns).withName("scaled-catalog").get() != null);
+        String prefix = TestSupport.uniquePrefix();
+        prefixes.add(prefix);
+        // on the local PostgreSQL: backends are held at 0 replicas until their database exists
+        secret(ns, "pg-admin", Map.of("username", "postgres"));
+        create(ns, externalStorefront(ns, "scaled", prefix, "pg-admin"));
+        await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(ns).withName("scaled-catalog").get() != null
+                && !dev.storefront.operator.dependent.DeploymentsDependent.waitingForDatabase(
+                        client.apps().deployments().inNamespace(ns).withName("scaled-catalog").get()));
         String authPassword = secretValue(ns, "scaled-db-auth", "password");
 
         edit(ns, "scaled", s -> s.getSpec().services.catalog.replicas = 3);

@@ -74,6 +74,38 @@ final class TestSupport {
         }
     }
 
+    /**
+     * Whether the role's stored SCRAM-SHA-256 verifier is that of this password. The local server trusts every
+     * login (pg_hba trust), so logging in proves nothing about a password; the verifier does (RFC 5802:
+     * StoredKey = H(HMAC(PBKDF2(password, salt, i), "Client Key"))).
+     */
+    static boolean passwordMatches(String role, String password) throws Exception {
+        String verifier;
+        try (var connection = admin();
+             var statement = connection.prepareStatement("SELECT rolpassword FROM pg_authid WHERE rolname = ?")) {
+            statement.setString(1, role);
+            try (var rows = statement.executeQuery()) {
+                if (!rows.next() || rows.getString(1) == null) {
+                    return false;
+                }
+                verifier = rows.getString(1);
+            }
+        }
+        var parts = java.util.regex.Pattern.compile("SCRAM-SHA-256\\$(\\d+):([^$]+)\\$([^:]+):(.+)").matcher(verifier);
+        if (!parts.matches()) {
+            throw new IllegalStateException("not a SCRAM-SHA-256 verifier (password_encryption?): " + verifier.substring(0, 6));
+        }
+        var decoder = java.util.Base64.getDecoder();
+        var spec = new javax.crypto.spec.PBEKeySpec(password.toCharArray(), decoder.decode(parts.group(2)),
+                Integer.parseInt(parts.group(1)), 256);
+        byte[] salted = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+        var hmac = javax.crypto.Mac.getInstance("HmacSHA256");
+        hmac.init(new javax.crypto.spec.SecretKeySpec(salted, "HmacSHA256"));
+        byte[] clientKey = hmac.doFinal("Client Key".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] storedKey = java.security.MessageDigest.getInstance("SHA-256").digest(clientKey);
+        return java.security.MessageDigest.isEqual(storedKey, decoder.decode(parts.group(3)));
+    }
+
     /** Drops whatever a test left behind under its prefix. */
     static void dropAll(String prefix) throws SQLException {
         try (var connection = admin(); var sql = connection.createStatement()) {

@@ -1,5 +1,6 @@
 package dev.storefront.operator.dependent;
 
+import dev.storefront.operator.Conditions;
 import dev.storefront.operator.ServiceEnvironment;
 import dev.storefront.operator.StorefrontNames;
 import dev.storefront.operator.model.ShopService;
@@ -12,17 +13,22 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** One Deployment per service: probes on the health endpoints, non-root, config hash to roll on changes. */
+/**
+ * One Deployment per service: probes on the health endpoints, non-root, config and Secret hashes to roll on changes,
+ * and no pods before the service's database and role exist.
+ */
 @KubernetesDependent(informer = @Informer(labelSelector = StorefrontNames.MANAGED_SELECTOR))
 public class DeploymentsDependent extends StorefrontBulkDependent<Deployment> {
     static final String LIVE_PATH = "/observe/health/live";
@@ -39,9 +45,57 @@ public class DeploymentsDependent extends StorefrontBulkDependent<Deployment> {
         super(Deployment.class);
     }
 
+    /**
+     * On a Deployment made before its database existed: its pods are held at 0 replicas until the Storefront's
+     * DatabaseReady turns True. A running Deployment (no annotation) is never scaled down over a database problem.
+     */
+    public static final String WAITING_FOR_DATABASE_ANNOTATION = dev.storefront.operator.model.Storefront.GROUP
+            + "/waiting-for-database";
+
     @Override
     protected List<Deployment> desiredList(Storefront sf, Context<Storefront> context) {
-        return Arrays.stream(ShopService.values()).map(service -> deployment(sf, service)).toList();
+        var secrets = new java.util.HashMap<String, java.util.Optional<Secret>>();
+        String namespace = sf.getMetadata().getNamespace();
+        // read from the API server, not a cache: a user's Secret (Stripe, SMTP) is not one the informers watch
+        java.util.function.BiFunction<String, String, String> value = (name, key) -> secrets
+                .computeIfAbsent(name, n -> java.util.Optional.ofNullable(context.getClient().secrets().inNamespace(namespace)
+                        .withName(n).get()))
+                .map(secret -> secretValue(secret, key)).orElse(null);
+        boolean databaseReady = sf.getStatus() != null
+                && Conditions.isTrue(sf.getStatus().conditions, Conditions.DATABASE_READY);
+        var existing = getSecondaryResources(sf, context);
+        return Arrays.stream(ShopService.values()).map(service -> {
+            Deployment deployment = deployment(sf, service);
+            deployment.getSpec().getTemplate().getMetadata().getAnnotations()
+                    .put(StorefrontNames.SECRET_HASH_ANNOTATION, ServiceEnvironment.secretHash(sf, service, value));
+            Deployment actual = existing.get(new ResourceID(deployment.getMetadata().getName(), namespace));
+            boolean waiting = actual == null || waitingForDatabase(actual);
+            if (service.isBackend() && waiting && !databaseReady) {
+                deployment.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of(WAITING_FOR_DATABASE_ANNOTATION, "true")));
+                deployment.getSpec().setReplicas(0);
+            } else if (waiting && actual != null) {
+                // released: "false" rather than removed, since an update without server-side apply keeps annotations
+                deployment.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of(WAITING_FOR_DATABASE_ANNOTATION, "false")));
+                if (deployment.getSpec().getReplicas() == null) {
+                    // an autoscaler never scales up from 0: start at its minimum, it owns the count from there
+                    deployment.getSpec().setReplicas(sf.getSpec().services.get(service).autoscaling.minReplicas);
+                }
+            }
+            return deployment;
+        }).toList();
+    }
+
+    /** True when this Deployment is held at 0 replicas until its database exists. */
+    public static boolean waitingForDatabase(Deployment deployment) {
+        return deployment != null && deployment.getMetadata().getAnnotations() != null
+                && "true".equals(deployment.getMetadata().getAnnotations().get(WAITING_FOR_DATABASE_ANNOTATION));
+    }
+
+    private static String secretValue(Secret secret, String key) {
+        if (secret.getData() != null && secret.getData().containsKey(key)) {
+            return secret.getData().get(key);
+        }
+        return secret.getStringData() == null ? null : secret.getStringData().get(key);
     }
 
     /** Replica count the Deployment should have, or null when an HPA owns it. */

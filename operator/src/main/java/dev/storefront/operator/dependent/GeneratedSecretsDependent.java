@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
 
 /**
  * Secrets whose values the operator generates: per service database login, the JWT signing key, service client
- * credentials, the first admin's password and (in-cluster) the PostgreSQL superuser. A value, once written, is
+ * credentials and the first admin's password (the in-cluster superuser's is {@link PostgresAdminSecret}). A value, once written, is
  * never regenerated: desired values are taken from the existing Secret and only missing keys are generated.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = StorefrontNames.MANAGED_SELECTOR))
@@ -44,7 +44,13 @@ public class GeneratedSecretsDependent extends StorefrontBulkDependent<Secret> {
             String role = StorefrontNames.database(sf, service);
             data.put("username", () -> role);
             data.put("password", () -> SecretValues.password(32));
-            secrets.add(secret(sf, StorefrontNames.databaseSecret(sf, service), "database", data, existing));
+            Secret login = secret(sf, StorefrontNames.databaseSecret(sf, service), "database", data, existing);
+            if (sf.getSpec().database.mode == StorefrontSpec.DatabaseMode.CloudNativePG) {
+                // a managed role's passwordSecret: CloudNativePG expects basic-auth and re-reads it when labelled so
+                login.setType("kubernetes.io/basic-auth");
+                login.getMetadata().getLabels().put("cnpg.io/reload", "true");
+            }
+            secrets.add(login);
         }
         secrets.add(secret(sf, StorefrontNames.jwtSecret(sf), "auth",
                 Map.of(ServiceEnvironment.JWT_KEY, SecretValues::rsaPrivateKeyPem), existing));
@@ -66,13 +72,39 @@ public class GeneratedSecretsDependent extends StorefrontBulkDependent<Secret> {
         adminSecret.getData().put("email", encode(adminEmail)); // follows the spec, the password stays
         secrets.add(adminSecret);
 
-        if (sf.getSpec().database.mode == StorefrontSpec.DatabaseMode.InCluster) {
-            var pg = new LinkedHashMap<String, Supplier<String>>();
-            pg.put("username", () -> "postgres");
-            pg.put("password", () -> SecretValues.password(32));
-            secrets.add(secret(sf, StorefrontNames.postgresAdminSecret(sf), "postgres", pg, existing));
+        if (sf.getSpec().messaging.mode == StorefrontSpec.MessagingMode.InCluster) {
+            secrets.addAll(natsSecrets(sf, existing));
         }
+
         return secrets;
+    }
+
+    /** A NATS login per service, and the server configuration derived from them (so it follows the kept values). */
+    private static List<Secret> natsSecrets(Storefront sf, Map<ResourceID, Secret> existing) {
+        var secrets = new ArrayList<Secret>();
+        var passwords = new LinkedHashMap<ShopService, String>();
+        for (ShopService service : ShopService.backends()) {
+            var data = new LinkedHashMap<String, Supplier<String>>();
+            data.put("username", service::id);
+            data.put("password", () -> SecretValues.password(32));
+            Secret login = secret(sf, StorefrontNames.natsSecret(sf, service), "nats", data, existing);
+            passwords.put(service, decode(login.getData().get("password")));
+            secrets.add(login);
+        }
+        Secret config = secret(sf, StorefrontNames.natsConfigSecret(sf), "nats",
+                Map.of("route-password", () -> SecretValues.password(32)), existing);
+        config.getData().put(NatsConfig.KEY, encode(NatsConfig.render(sf, passwords,
+                decode(config.getData().get("route-password")))));
+        secrets.add(config);
+        return secrets;
+    }
+
+    /** The in-cluster superuser Secret is PostgresAdminSecret's: never deleted here, even with an old owner reference. */
+    @Override
+    public void deleteTargetResource(Storefront primary, Secret resource, ResourceID key, Context<Storefront> context) {
+        if (!StorefrontNames.postgresAdminSecret(primary).equals(resource.getMetadata().getName())) {
+            super.deleteTargetResource(primary, resource, key, context);
+        }
     }
 
     /** Never overwrite a generated value: a Secret that has every desired key is left as it is. */

@@ -38,6 +38,14 @@ public class ServicesDependent extends StorefrontBulkDependent<Service> {
         if (sf.getSpec().messaging.mode == StorefrontSpec.MessagingMode.InCluster) {
             services.add(service(sf, StorefrontNames.nats(sf), StatefulSetsDependent.NATS,
                     port("client", 4222, "client")));
+            if (NatsConfig.replicas(sf) > 1) {
+                // the cluster's pods resolve each other (routes) by name, also before they are ready
+                Service headless = service(sf, StorefrontNames.natsCluster(sf), StatefulSetsDependent.NATS,
+                        port("cluster", NatsConfig.CLUSTER_PORT, "cluster"));
+                headless.getSpec().setClusterIP("None");
+                headless.getSpec().setPublishNotReadyAddresses(true);
+                services.add(headless);
+            }
         }
         return services;
     }

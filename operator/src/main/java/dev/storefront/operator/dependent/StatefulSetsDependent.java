@@ -4,6 +4,9 @@ import dev.storefront.operator.StorefrontNames;
 import dev.storefront.operator.model.Storefront;
 import dev.storefront.operator.model.StorefrontSpec;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
@@ -14,11 +17,18 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
-/** The in-cluster PostgreSQL and NATS JetStream servers, each a single-node StatefulSet with a PVC, when chosen. */
+/**
+ * The in-cluster PostgreSQL (one node) and NATS JetStream servers (one, or a cluster of messaging.replicas), each a
+ * StatefulSet with a PVC per pod, when chosen.
+ */
 @KubernetesDependent(informer = @Informer(labelSelector = StorefrontNames.MANAGED_SELECTOR))
 public class StatefulSetsDependent extends StorefrontBulkDependent<StatefulSet> {
     public static final String POSTGRES = "postgres";
@@ -36,7 +46,7 @@ public class StatefulSetsDependent extends StorefrontBulkDependent<StatefulSet> 
             sets.add(postgres(sf));
         }
         if (spec.messaging.mode == StorefrontSpec.MessagingMode.InCluster) {
-            sets.add(nats(sf));
+            sets.add(nats(sf, context));
         }
         return sets;
     }
@@ -68,13 +78,16 @@ public class StatefulSetsDependent extends StorefrontBulkDependent<StatefulSet> 
                 claim(db.inCluster.storageSize, db.inCluster.storageClassName));
     }
 
-    private static StatefulSet nats(Storefront sf) {
+    private static StatefulSet nats(Storefront sf, Context<Storefront> context) {
         var nats = sf.getSpec().messaging.inCluster;
+        int replicas = NatsConfig.replicas(sf);
         var container = new ContainerBuilder()
                 .withName(NATS).withImage(nats.image)
-                .withArgs("--jetstream", "--store_dir", "/data", "--http_port", "8222")
-                .addNewPort().withName("client").withContainerPort(4222).endPort()
-                .addNewPort().withName("monitor").withContainerPort(8222).endPort()
+                .withArgs("--config", "/etc/nats/" + NatsConfig.KEY)
+                .addNewEnv().withName("POD_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name")
+                .endFieldRef().endValueFrom().endEnv()
+                .addNewPort().withName("client").withContainerPort(NatsConfig.CLIENT_PORT).endPort()
+                .addNewPort().withName("monitor").withContainerPort(NatsConfig.MONITOR_PORT).endPort()
                 .withReadinessProbe(new ProbeBuilder().withNewHttpGet().withPath("/healthz?js-enabled-only=true")
                         .withNewPort("monitor").endHttpGet().withPeriodSeconds(5).build())
                 .withLivenessProbe(new ProbeBuilder().withNewHttpGet().withPath("/healthz?js-server-only=true")
@@ -84,9 +97,42 @@ public class StatefulSetsDependent extends StorefrontBulkDependent<StatefulSet> 
                 .withNewSecurityContext().withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
                 .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
                 .addNewVolumeMount().withName("data").withMountPath("/data").endVolumeMount()
+                .addNewVolumeMount().withName("config").withMountPath("/etc/nats").withReadOnly(true).endVolumeMount()
                 .build();
-        return statefulSet(sf, NATS, StorefrontNames.nats(sf), container, 1000L,
+        if (replicas > 1) {
+            container.getPorts().add(new ContainerPortBuilder().withName("cluster").withContainerPort(NatsConfig.CLUSTER_PORT).build());
+        }
+        StatefulSet set = statefulSet(sf, NATS, StorefrontNames.nats(sf), container, 1000L,
                 claim(nats.storageSize, nats.storageClassName));
+        var spec = set.getSpec();
+        spec.setReplicas(replicas);
+        if (replicas > 1) {
+            // routes need each pod's own DNS name, from a headless Service; all pods start at once to elect a leader
+            spec.setServiceName(StorefrontNames.natsCluster(sf));
+            spec.setPodManagementPolicy("Parallel");
+        }
+        var volumes = new ArrayList<>(spec.getTemplate().getSpec().getVolumes() == null ? List.of()
+                : spec.getTemplate().getSpec().getVolumes());
+        volumes.add(new VolumeBuilder().withName("config").withNewSecret()
+                .withSecretName(StorefrontNames.natsConfigSecret(sf)).endSecret().build());
+        spec.getTemplate().getSpec().setVolumes(volumes);
+        // nats-server reads its users at start: a changed login restarts the servers (one by one)
+        spec.getTemplate().getMetadata().setAnnotations(Map.of(StorefrontNames.CONFIG_HASH_ANNOTATION,
+                configHash(sf, context)));
+        return set;
+    }
+
+    private static String configHash(Storefront sf, Context<Storefront> context) {
+        String config = context.getSecondaryResources(Secret.class).stream()
+                .filter(s -> StorefrontNames.natsConfigSecret(sf).equals(s.getMetadata().getName()))
+                .map(s -> s.getData() == null ? "" : s.getData().getOrDefault(NatsConfig.KEY, ""))
+                .findFirst().orElse("");
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(config.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static StatefulSet statefulSet(Storefront sf, String component, String name,

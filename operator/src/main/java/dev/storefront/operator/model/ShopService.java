@@ -39,6 +39,19 @@ public enum ShopService {
         return this != WEB;
     }
 
+    /** Has its own database and login role (only these may reach PostgreSQL). */
+    public boolean hasDatabase() {
+        return isBackend();
+    }
+
+    /**
+     * Connects to NATS (only these may reach it). Every backend does: the kit's ServiceContext opens the event bus
+     * and its outbox relay at start, so checkout, which neither publishes nor consumes today, connects too.
+     */
+    public boolean usesMessaging() {
+        return isBackend();
+    }
+
     public static List<ShopService> backends() {
         return java.util.Arrays.stream(values()).filter(ShopService::isBackend).toList();
     }

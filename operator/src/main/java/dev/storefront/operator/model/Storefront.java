@@ -25,6 +25,15 @@ public class Storefront extends CustomResource<StorefrontSpec, StorefrontStatus>
     /** Annotation that pauses reconciliation like spec.paused does, for a quick kubectl annotate. */
     public static final String PAUSED_ANNOTATION = GROUP + "/paused";
 
+    /** Annotation that lets a deletion finish without dropping databases (reclaimPolicy Delete) or waiting for it. */
+    public static final String SKIP_CLEANUP_ANNOTATION = GROUP + "/skip-cleanup";
+
+    /** True when the {@value #SKIP_CLEANUP_ANNOTATION} annotation says "true". */
+    public boolean skipCleanup() {
+        var annotations = getMetadata().getAnnotations();
+        return annotations != null && "true".equalsIgnoreCase(annotations.get(SKIP_CLEANUP_ANNOTATION));
+    }
+
     @Override
     protected StorefrontSpec initSpec() {
         return new StorefrontSpec();

@@ -18,7 +18,23 @@ import java.util.List;
  * Java initialisers repeat the CRD defaults because tests (and old API servers) may not apply them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// transition rules (they see oldSelf on updates only): changing these would point the shop at empty databases or
+// a new volume and strand the data; docs/operator-data-safety.md has the migration path (a new Storefront)
+@ValidationRule(value = StorefrontSpec.SAME_DATABASE_MODE, message = "database.mode cannot be changed; "
+        + "create a new Storefront and move the data (see docs/operator-data-safety.md)", reason = "FieldValueForbidden")
+@ValidationRule(value = StorefrontSpec.SAME_NAME_PREFIX, message = "database.namePrefix cannot be changed; "
+        + "the databases keep their names (see docs/operator-data-safety.md)", reason = "FieldValueForbidden")
+@ValidationRule(value = StorefrontSpec.SAME_IN_CLUSTER_STORAGE, message = "database.inCluster storageSize and "
+        + "storageClassName cannot be changed (the StatefulSet's volume template is fixed); resize the PVC itself",
+        reason = "FieldValueForbidden")
 public class StorefrontSpec {
+    static final String SAME_DATABASE_MODE = "(has(oldSelf.database) && has(oldSelf.database.mode) ? oldSelf.database.mode : 'InCluster')"
+            + " == (has(self.database) && has(self.database.mode) ? self.database.mode : 'InCluster')";
+    static final String SAME_NAME_PREFIX = "(has(oldSelf.database) && has(oldSelf.database.namePrefix) ? oldSelf.database.namePrefix : '')"
+            + " == (has(self.database) && has(self.database.namePrefix) ? self.database.namePrefix : '')";
+    static final String SAME_IN_CLUSTER_STORAGE = "(has(oldSelf.database) && has(oldSelf.database.inCluster) && has(oldSelf.database.inCluster.storageSize) ? oldSelf.database.inCluster.storageSize : '1Gi') == (has(self.database) && has(self.database.inCluster) && has(self.database.inCluster.storageSize) ? self.database.inCluster.storageSize : '1Gi')"
+            + " && (has(oldSelf.database) && has(oldSelf.database.inCluster) && has(oldSelf.database.inCluster.storageClassName) ? oldSelf.database.inCluster.storageClassName : '') == (has(self.database) && has(self.database.inCluster) && has(self.database.inCluster.storageClassName) ? self.database.inCluster.storageClassName : '')"
+            + " || (has(self.database) && has(self.database.mode) && self.database.mode != 'InCluster')";
     static final String QUANTITY = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$";
     static final String DNS_NAME = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
     static final String HOSTNAME = "^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
@@ -41,6 +57,7 @@ public class StorefrontSpec {
     public Payment payment = new Payment();
     public Mail mail = new Mail();
     public Admin admin = new Admin();
+    public Monitoring monitoring = new Monitoring();
 
     @JsonPropertyDescription("Seed demo products and users into empty databases.")
     @Default("false")
@@ -151,12 +168,38 @@ public class StorefrontSpec {
         @JsonPropertyDescription("Delete drops the databases and roles when the Storefront is deleted; Retain keeps them.")
         @Default("Retain")
         public ReclaimPolicy reclaimPolicy = ReclaimPolicy.Retain;
-        @JsonPropertyDescription("Prefix of database and role names (<prefix>_<service>); defaults to the Storefront name.")
+        @JsonPropertyDescription("Prefix of database and role names (<prefix>_<service>); defaults to <namespace>_<name>.")
         @Pattern("^[a-z][a-z0-9_]{0,39}$")
         public String namePrefix;
         public InClusterDatabase inCluster = new InClusterDatabase();
         public ExternalDatabase external;
         public CloudNativePgDatabase cloudNativePG = new CloudNativePgDatabase();
+        @JsonPropertyDescription("CloudNativePG mode only: a ScheduledBackup of the Cluster; the Cluster's own backup stanza (object store or snapshot class) is the user's and is kept.")
+        public Backup backup;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Backup {
+        @JsonPropertyDescription("CloudNativePG cron schedule with seconds (\"0 0 2 * * *\": 02:00 daily) or a descriptor such as @daily.")
+        @Required
+        @Pattern("^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|@every [0-9a-z.]+|(\\S+\\s+){5}\\S+)$")
+        public String schedule;
+        @Default("barmanObjectStore")
+        public BackupMethod method = BackupMethod.barmanObjectStore;
+        @JsonPropertyDescription("Instance to back up from; CloudNativePG's default (the Cluster's) when empty.")
+        public BackupTarget target;
+        @JsonPropertyDescription("Also take a backup as soon as the ScheduledBackup is created.")
+        @Default("false")
+        public Boolean immediate = false;
+        @Default("false")
+        public Boolean suspend = false;
+    }
+
+    public enum BackupMethod { barmanObjectStore, volumeSnapshot }
+
+    public enum BackupTarget {
+        primary,
+        @com.fasterxml.jackson.annotation.JsonProperty("prefer-standby") preferStandby
     }
 
     public enum DatabaseMode { InCluster, External, CloudNativePG }
@@ -229,6 +272,11 @@ public class StorefrontSpec {
     public static class Messaging {
         @Default("InCluster")
         public MessagingMode mode = MessagingMode.InCluster;
+        @JsonPropertyDescription("JetStream replicas of the event stream; in-cluster also the NATS server count (3 or 5: a JetStream cluster). Fixed at creation: a single server's volume cannot join a cluster.")
+        @Default("1")
+        @ValidationRule(value = "self == 1 || self == 3 || self == 5", message = "messaging.replicas must be 1, 3 or 5")
+        @ValidationRule(value = "self == oldSelf", message = "messaging.replicas cannot be changed; make a new Storefront to move to a NATS cluster")
+        public Integer replicas = 1;
         public InClusterNats inCluster = new InClusterNats();
         public ExternalNats external;
     }
@@ -357,5 +405,12 @@ public class StorefrontSpec {
         @Default("admin@storefront.local")
         @Pattern("^[^@\\s]+@[^@\\s]+$")
         public String email = "admin@storefront.local";
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Monitoring {
+        @JsonPropertyDescription("Namespace of the Prometheus that scrapes the services' /observe/metrics; the NetworkPolicies let it in.")
+        @Pattern(DNS_NAME)
+        public String namespace;
     }
 }

@@ -76,7 +76,11 @@ class CheckoutRecoveryTest {
         assertThat(h.saga(UUID.fromString(id)).step()).isEqualTo(Saga.Step.ORDER_CREATED);
 
         h.fakes.heal();
-        assertThat(h.module.recovery().runOnce()).isGreaterThanOrEqualTo(1);
+        double recoveredBefore = recovered();
+        int tookOver = h.module.recovery().runOnce();
+        assertThat(tookOver).isGreaterThanOrEqualTo(1);
+        // the counter the chart's CheckoutSagasStuck alert watches
+        assertThat(recovered() - recoveredBefore).isEqualTo(tookOver);
 
         TestHttp.Reply later = h.http.get("/api/checkout/" + id, s.token());
         assertThat(later.data().path("status").asText()).isEqualTo("COMPLETED");
@@ -255,5 +259,10 @@ class CheckoutRecoveryTest {
         for (Neighbours.Order order : orders) {
             assertThat(h.fakes.providerChargesFor(order.id())).isLessThanOrEqualTo(1);
         }
+    }
+
+    private static double recovered() {
+        return io.helidon.metrics.api.Metrics.globalRegistry().getOrCreate(
+                io.helidon.metrics.api.Counter.builder("storefront_checkout_sagas_recovered")).count();
     }
 }

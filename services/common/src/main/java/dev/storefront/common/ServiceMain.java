@@ -80,7 +80,7 @@ public final class ServiceMain {
         String dbUrl = Database.url(config, service).replaceAll("\\?.*$", "");
         await("PostgreSQL at " + dbUrl, () -> Database.unreachableReason(config, service), deadline, bound);
         String natsUrl = config.get("nats.url").asString().orElse("nats://127.0.0.1:4222");
-        await("NATS at " + natsUrl, () -> EventBus.unreachableReason(natsUrl), deadline, bound);
+        await("NATS at " + natsUrl, () -> EventBus.unreachableReason(config), deadline, bound);
     }
 
     private static void await(String what, Supplier<String> reason, long deadline, Duration bound) throws InterruptedException {

@@ -18,25 +18,37 @@ import io.nats.client.api.StreamConfiguration;
  * {@code nats.url}, {@code storefront.events.stream} (STOREFRONT) and
  * {@code storefront.events.subject-prefix} ("storefront"; tests use their own so that runs sharing
  * one NATS server never see each other's events). An event of type {@code storefront.order.confirmed}
- * goes to subject {@code <prefix>.order.confirmed}.
+ * goes to subject {@code <prefix>.order.confirmed}. With {@code nats.user} and {@code nats.password} it logs in
+ * as that user; {@code storefront.events.replicas} (1) is the stream's replica count on a JetStream cluster.
  */
 public final class EventBus implements AutoCloseable {
     private final Connection connection;
     private final JetStream jetStream;
     private final String stream;
     private final String prefix;
+    private final int replicas;
 
-    private EventBus(Connection connection, String stream, String prefix) throws IOException {
+    private EventBus(Connection connection, String stream, String prefix, int replicas) throws IOException {
         this.connection = connection;
+        this.replicas = replicas;
         this.jetStream = connection.jetStream();
         this.stream = stream;
         this.prefix = prefix;
     }
 
-    /** Null when a NATS server answers at {@code url} now, else why not (start-up waits on it). */
-    public static String unreachableReason(String url) {
-        Options options = Options.builder().server(url).connectionTimeout(Duration.ofSeconds(3)).noReconnect()
-                .connectionName("storefront-probe").build();
+    /** Null when a NATS server answers now, logging in as the service does, else why not (start-up waits on it). */
+    public static String unreachableReason(Config config) {
+        return unreachableReason(config.get("nats.url").asString().orElse("nats://127.0.0.1:4222"),
+                config.get("nats.user").asString().orElse(null), config.get("nats.password").asString().orElse(null));
+    }
+
+    private static String unreachableReason(String url, String user, String password) {
+        Options.Builder builder = Options.builder().server(url).connectionTimeout(Duration.ofSeconds(3)).noReconnect()
+                .connectionName("storefront-probe");
+        if (user != null) {
+            builder.userInfo(user, password == null ? "" : password);
+        }
+        Options options = builder.build();
         try (Connection probe = Nats.connect(options)) {
             return null;
         } catch (IOException e) {
@@ -51,17 +63,22 @@ public final class EventBus implements AutoCloseable {
         String url = config.get("nats.url").asString().orElse("nats://127.0.0.1:4222");
         String stream = config.get("storefront.events.stream").asString().orElse("STOREFRONT");
         String prefix = config.get("storefront.events.subject-prefix").asString().orElse("storefront");
+        int replicas = config.get("storefront.events.replicas").asInt().orElse(1);
+        String user = config.get("nats.user").asString().orElse(null);
         try {
-            Options options = Options.builder()
+            Options.Builder builder = Options.builder()
                     .server(url)
                     .connectionTimeout(Duration.ofSeconds(3))
                     .maxReconnects(-1)
                     .reconnectWait(Duration.ofMillis(500))
-                    .connectionName("storefront")
-                    .build();
+                    .connectionName("storefront");
+            if (user != null) {
+                builder.userInfo(user, config.get("nats.password").asString().orElse(""));
+            }
+            Options options = builder.build();
             Connection connection = connectWithin(options,
                     Duration.ofSeconds(config.get("nats.connect-wait-seconds").asLong().orElse(30L)));
-            EventBus bus = new EventBus(connection, stream, prefix);
+            EventBus bus = new EventBus(connection, stream, prefix, replicas);
             bus.ensureStream();
             return bus;
         } catch (IOException | JetStreamApiException e) {
@@ -105,7 +122,7 @@ public final class EventBus implements AutoCloseable {
         }
     }
 
-    /** Creates the stream, or leaves an existing one as it is. Safe to call from every service. */
+    /** Creates the stream, or gives an existing one the configured replica count. Safe to call from every service. */
     public void ensureStream() throws IOException, JetStreamApiException {
         JetStreamManagement jsm = connection.jetStreamManagement();
         StreamConfiguration config = StreamConfiguration.builder()
@@ -114,15 +131,22 @@ public final class EventBus implements AutoCloseable {
                 .storageType(StorageType.File)
                 .duplicateWindow(Duration.ofMinutes(2))
                 .maxAge(Duration.ofDays(7))
+                .replicas(replicas)
                 .build();
+        StreamConfiguration existing;
         try {
-            jsm.getStreamInfo(stream);
+            existing = jsm.getStreamInfo(stream).getConfiguration();
         } catch (JetStreamApiException notFound) {
             try {
                 jsm.addStream(config);
             } catch (JetStreamApiException raced) {
                 jsm.getStreamInfo(stream); // another service created it first
             }
+            return;
+        }
+        if (existing.getReplicas() != replicas) {
+            // messaging scaled to a cluster (or back): JetStream moves the stream to the new replica count
+            jsm.updateStream(StreamConfiguration.builder(existing).replicas(replicas).build());
         }
     }
 

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.storefront.common.BackgroundJob;
 import dev.storefront.common.db.Database;
 import dev.storefront.common.db.Rows;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.Metrics;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
@@ -32,7 +34,10 @@ public final class OutboxRelay implements AutoCloseable {
 
     private final Database db;
     private final EventBus bus;
+    private static final java.util.Map<String, OutboxRelay> CURRENT = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final AtomicLong published = new AtomicLong();
+    private final AtomicLong lastPending = new AtomicLong();
     private final BackgroundJob job;
 
     public OutboxRelay(Database db, EventBus bus) {
@@ -50,6 +55,30 @@ public final class OutboxRelay implements AutoCloseable {
                 .stopTimeout(Duration.ofSeconds(5))
                 .build();
         db.onCommit(job::wake);
+        registerPendingGauge();
+    }
+
+    /**
+     * {@code storefront_outbox_pending{service}}: rows committed but not yet acknowledged by JetStream, counted
+     * when scraped. One gauge per service for the process; it reads the service's newest relay, so a context
+     * built again (tests, the one-process launcher) does not leave it reading a closed pool.
+     */
+    private void registerPendingGauge() {
+        String service = db.service();
+        CURRENT.put(service, this);
+        Metrics.globalRegistry().getOrCreate(Gauge.builder("storefront_outbox_pending", () -> {
+            OutboxRelay relay = CURRENT.get(service);
+            return relay == null ? 0L : relay.pendingForGauge();
+        }).description("Outbox rows not yet published to JetStream").tags(List.of(Metrics.tag("service", service))));
+    }
+
+    private long pendingForGauge() {
+        try {
+            lastPending.set(pending());
+        } catch (RuntimeException e) {
+            // the database is away: the last count stays, and the readiness check reports the database
+        }
+        return lastPending.get();
     }
 
     public void start() {
@@ -113,6 +142,7 @@ public final class OutboxRelay implements AutoCloseable {
 
     @Override
     public void close() {
+        CURRENT.remove(db.service(), this);
         job.close();
     }
 }
