@@ -223,6 +223,27 @@ async function route(method, path, q, body, uid, headers) {
     return { data: cartOf(uid) };
   }
   if (method === 'GET' && path === '/api/orders') return need(), page(orders.filter((o) => o.userId === uid).reverse(), q);
+  // analytics, computed from the orders held here (the real service reads its rollups)
+  if (method === 'POST' && path === '/api/analytics/events') return { status: 202, data: { accepted: (body?.events ?? []).length, duplicates: 0, expired: 0 } };
+  if (method === 'GET' && path === '/api/analytics/dashboard') {
+    need('admin');
+    const paid = orders.filter((o) => o.status !== 'CANCELLED' && o.status !== 'PENDING');
+    const revenue = Math.round(paid.reduce((s, o) => s + Number(o.total) * 100, 0)) / 100;
+    const to = q.get('to') ?? new Date().toISOString().slice(0, 10);
+    const from = q.get('from') ?? to;
+    const days = [];
+    for (let d = new Date(from + 'T00:00:00Z'); d.toISOString().slice(0, 10) <= to; d.setUTCDate(d.getUTCDate() + 1)) {
+      const day = d.toISOString().slice(0, 10);
+      const own = paid.filter((o) => String(o.createdAt).slice(0, 10) === day);
+      days.push({ day, orders: own.length, revenue: own.reduce((s, o) => s + Number(o.total), 0), views: 0, adds: 0, sessions: 0 });
+    }
+    return { data: { from, to, timeZone: 'UTC', scope: 'shop', orders: paid.length, revenue, averageOrderValue: paid.length ? Math.round((revenue / paid.length) * 100) / 100 : 0,
+      sessions: 1, conversionRate: paid.length, addToCartRate: 1, views: 0, adds: 0, searches: 0, days, topProducts: [] } };
+  }
+  if (method === 'GET' && path === '/api/analytics/search/trending') {
+    need('admin');
+    return { data: { window: q.get('window') ?? '7d', since: '', timeZone: 'UTC', queries: [], zeroResults: [] } };
+  }
   if (method === 'GET' && path === '/api/orders/admin') {
     need('admin');
     return page(orders.filter((o) => !q.get('status') || o.status === q.get('status')).reverse(), q);

@@ -284,7 +284,35 @@ async function main() {
       await admin.fill(tid('input-password'), ADMIN_PASSWORD);
       await admin.click(tid('login-submit'));
       await admin.waitForURL(/\/admin$/);
-      await admin.locator(tid('stat-orders-today')).waitFor();
+      await admin.locator(tid('stat-orders')).waitFor();
+    });
+
+    await step('the dashboard shows what the analytics API answers, the journey\'s order included', async () => {
+      // the order reaches analytics over the event bus: reload until it is counted (bounded)
+      let body = null;
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const [res] = await Promise.all([
+          admin.waitForResponse((r) => r.url().includes('/api/analytics/dashboard') && r.request().method() === 'GET'),
+          attempt === 0 ? admin.goto(`${BASE_URL}/admin`) : admin.reload(),
+        ]);
+        body = (await res.json()).data;
+        if (body.orders >= 1) break;
+        await admin.waitForTimeout(1_000);
+      }
+      expect(body && body.orders >= 1, `analytics never counted the journey's order: ${JSON.stringify(body)}`);
+      await admin.locator(`${tid('stat-orders')}[data-value="${body.orders}"]`).waitFor();
+      const usd = (n) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(Number(n));
+      const pct = (r) => `${(Number(r) * 100).toFixed(1)}%`;
+      const onScreen = async (id) => (await admin.locator(tid(id)).textContent()).trim();
+      expect((await onScreen('stat-orders')) === String(body.orders), `orders on screen ${await onScreen('stat-orders')} != API ${body.orders}`);
+      expect((await onScreen('stat-revenue')) === usd(body.revenue), `revenue on screen ${await onScreen('stat-revenue')} != API ${body.revenue}`);
+      expect((await onScreen('stat-aov')) === usd(body.averageOrderValue), `AOV on screen != API ${body.averageOrderValue}`);
+      expect((await onScreen('stat-sessions')) === String(body.sessions), `sessions on screen != API ${body.sessions}`);
+      expect((await onScreen('stat-conversion')) === pct(body.conversionRate), `conversion on screen != API ${body.conversionRate}`);
+      expect((await onScreen('stat-add-to-cart')) === pct(body.addToCartRate), `add-to-cart rate on screen != API ${body.addToCartRate}`);
+      expect((await admin.locator(tid('sales-chart')).getAttribute('data-days')) === String(body.days.length), 'chart days != API days');
+      expect(await admin.locator(`${tid('sales-chart')} canvas`).count() === 1, 'no chart canvas');
+      await admin.locator(`${tid('zero-results')}, ${tid('zero-results-empty')}`).first().waitFor();
       await shot(admin, 'desktop-admin-dashboard');
     });
 

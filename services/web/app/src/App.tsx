@@ -1,5 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { BrowserRouter, Link, Route, Routes } from 'react-router-dom';
+import { useEffect } from 'react';
+import { BrowserRouter, Link, Route, Routes, useLocation } from 'react-router-dom';
+import { trackPageView } from './lib/pageViews';
 import { isApiError } from './api/client';
 import { AuthProvider } from './auth/AuthContext';
 import { Layout } from './components/Layout';
@@ -45,8 +47,17 @@ function NotFound() {
   );
 }
 
+/** One page view per route change (the analytics sessions behind the dashboard's conversion rate). */
+function PageViews() {
+  const { pathname } = useLocation();
+  useEffect(() => trackPageView(pathname), [pathname]);
+  return null;
+}
+
 export function AppRoutes() {
   return (
+    <>
+    <PageViews />
     <Routes>
       <Route element={<Layout />}>
         <Route index element={<Home />} />
@@ -77,6 +88,7 @@ export function AppRoutes() {
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>
+    </>
   );
 }
 

@@ -1,6 +1,8 @@
 import { api, request } from './client';
 import { getSession, sessionFromTokens, setSession } from './session';
 import type {
+  AnalyticsDashboard,
+  TrendingSearches,
   Address,
   AddressInput,
   Cart,
@@ -116,3 +118,7 @@ export const getCheckout = (id: string) => api.get<Checkout>(`/checkout/${encode
 
 // ---- notifications ----
 export const listNotifications = (page = 1, limit = 20) => api.page<Notification>('/notifications', { page, limit });
+
+// ---- analytics (admin; a vendor sees their own products) ----
+export const analyticsDashboard = (q: { from: string; to: string }) => api.get<AnalyticsDashboard>('/analytics/dashboard', q);
+export const trendingSearches = (window: string) => api.get<TrendingSearches>('/analytics/search/trending', { window, limit: 10 });

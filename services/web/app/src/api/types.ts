@@ -181,3 +181,56 @@ export interface FieldError {
   field: string;
   message: string;
 }
+
+// ---- analytics ----
+export interface ProductStat {
+  productId: string;
+  name: string | null;
+  views: number;
+  adds: number;
+  purchases: number;
+  revenue: number;
+}
+
+export interface DashboardDay {
+  day: string;
+  sessions?: number;
+  orders?: number;
+  revenue: number;
+  views: number;
+  adds: number;
+  purchases?: number;
+}
+
+export interface AnalyticsDashboard {
+  from: string;
+  to: string;
+  timeZone: string;
+  scope: 'shop' | 'vendor';
+  orders?: number;
+  revenue: number;
+  averageOrderValue?: number;
+  sessions?: number;
+  conversionRate?: number;
+  addToCartRate: number;
+  views: number;
+  adds: number;
+  searches?: number;
+  unitsSold?: number;
+  days: DashboardDay[];
+  topProducts: ProductStat[];
+}
+
+export interface QueryStat {
+  query: string;
+  searches: number;
+  zeroResults: number;
+}
+
+export interface TrendingSearches {
+  window: string;
+  since: string;
+  timeZone: string;
+  queries: QueryStat[];
+  zeroResults: QueryStat[];
+}

@@ -7,7 +7,7 @@ import { CartPage } from './Cart';
 import { CheckoutPage } from './Checkout';
 import { ProductDetail } from './ProductDetail';
 import { AdminOrders } from './admin/AdminOrders';
-import { summarize } from './admin/Dashboard';
+import { Dashboard, rangeFrom } from './admin/Dashboard';
 import { StatusTimeline } from '../components/OrderStatus';
 import { fail, mockApi, ok } from '../test/mockApi';
 import { admin, loginAs, renderAt, shopper } from '../test/render';
@@ -204,14 +204,34 @@ describe('admin orders', () => {
     await waitFor(() => expect(m.calls.find((c) => c.method === 'PUT')?.body).toEqual({ action: 'ship' }));
   });
 
-  it('summarizes today for the dashboard', () => {
-    const now = new Date('2026-03-10T12:00:00');
-    const o = (status: string, total: number, at: Date) => ({ id: status + total, userId: 'u', status, items: [], subtotal: total, total, currency: 'USD', createdAt: at.toISOString() });
-    const s = summarize(
-      [o('CONFIRMED', 10.1, now), o('SHIPPED', 0.2, now), o('CANCELLED', 99, now), o('CONFIRMED', 50, new Date('2026-03-09T12:00:00'))] as never,
-      now,
-    );
-    expect(s).toEqual({ ordersToday: 3, revenueToday: 10.3, currency: 'USD' });
+  it('shows the analytics numbers the API answers for the range in the URL, and the zero-result searches', async () => {
+    loginAs(admin);
+    const dash = {
+      from: '2026-03-01', to: '2026-03-02', timeZone: 'Europe/Berlin', scope: 'shop', orders: 3, revenue: 45.5, averageOrderValue: 15.17,
+      sessions: 12, conversionRate: 0.25, addToCartRate: 0.5, views: 40, adds: 6, searches: 9,
+      days: [{ day: '2026-03-01', orders: 1, revenue: 10, views: 10, adds: 1 }, { day: '2026-03-02', orders: 2, revenue: 35.5, views: 30, adds: 5 }],
+      topProducts: [{ productId: 'p1', name: 'Mug', views: 30, adds: 5, purchases: 4, revenue: 40 }],
+    };
+    const m = mockApi({
+      'GET /api/analytics/dashboard': ok(dash),
+      'GET /api/analytics/search/trending': ok({ window: '7d', since: '2026-02-24', timeZone: 'Europe/Berlin',
+        queries: [{ query: 'mug', searches: 7, zeroResults: 0 }], zeroResults: [{ query: 'teapot', searches: 2, zeroResults: 2 }] }),
+      'GET /api/inventory/status/low-stock': ok([]),
+    });
+    renderAt(<Dashboard />, { url: '/admin?from=2026-03-01&to=2026-03-02', path: '/admin' });
+    expect(await screen.findByTestId('stat-orders')).toHaveTextContent('3');
+    expect(screen.getByTestId('stat-revenue')).toHaveTextContent('$45.50');
+    expect(screen.getByTestId('stat-conversion')).toHaveTextContent('25.0%');
+    expect(screen.getByTestId('stat-add-to-cart')).toHaveTextContent('50.0%');
+    expect(screen.getByTestId('sales-chart').dataset.days).toBe('2');
+    expect(screen.getAllByTestId('top-product-row')).toHaveLength(1);
+    expect(await screen.findByTestId('zero-results-row')).toHaveTextContent('teapot');
+    expect(m.calls.find((c) => c.url.includes('/analytics/dashboard'))?.url).toContain('from=2026-03-01&to=2026-03-02');
+  });
+
+  it('defaults the range to the last 30 days and ignores a malformed date', () => {
+    const r = rangeFrom(new URLSearchParams('from=yesterday'), new Date('2026-03-31T12:00:00'));
+    expect(r).toEqual({ from: '2026-03-02', to: '2026-03-31' });
   });
 });
 

@@ -124,6 +124,26 @@ final class Seeder {
         return tokens;
     }
 
+    /** An access token for {@code role} (e.g. admin), signed with auth's current key like {@link #shoppers}' tokens. */
+    String token(String subject, String role) throws Exception {
+        List<String> kid = Db.strings(db("auth"), "SELECT kid FROM signing_keys WHERE slot = 'current'");
+        List<String> pem = Db.strings(db("auth"), "SELECT private_key FROM signing_keys WHERE slot = 'current'");
+        if (kid.isEmpty()) {
+            throw new IllegalStateException("auth has no signing key in " + db("auth"));
+        }
+        Instant now = Instant.now();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer("storefront-auth").audience("storefront").subject(subject)
+                .claim("typ", "access").claim("role", role)
+                .claim("email", role + "-" + subject.substring(0, 8) + "@bench.storefront.local").claim("name", "Bench " + role)
+                .issueTime(Date.from(now)).notBeforeTime(Date.from(now.minusSeconds(5)))
+                .expirationTime(Date.from(now.plusSeconds(6 * 3600)))
+                .jwtID(UUID.randomUUID().toString()).build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid.get(0)).type(JOSEObjectType.JWT).build(), claims);
+        jwt.sign(new RSASSASigner(privateKey(pem.get(0))));
+        return jwt.serialize();
+    }
+
     private static RSAPrivateKey privateKey(String pem) throws Exception {
         String base64 = pem.replace("\\n", "\n").replace("-----BEGIN PRIVATE KEY-----", "")
                 .replace("-----END PRIVATE KEY-----", "").replaceAll("\\s", "");

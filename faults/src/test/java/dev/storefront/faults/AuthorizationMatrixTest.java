@@ -137,6 +137,22 @@ class AuthorizationMatrixTest {
                 .doesNotContain("Hijack");
     }
 
+    @Test
+    void aVendorSeesOnlyTheirOwnProductsInAnalytics() {
+        // a view of each vendor's product, then each vendor's popular list once analytics has heard of both products
+        api.json("POST", "/api/analytics/events", null, Map.of("events", List.of(
+                Map.of("id", UUID.randomUUID().toString(), "type", "product_view", "productId", s.productOfVendorA, "sessionId", "vendor-check-1"),
+                Map.of("id", UUID.randomUUID().toString(), "type", "product_view", "productId", s.productOfVendorB, "sessionId", "vendor-check-1"))));
+        String path = "/api/analytics/products/popular?by=views&window=30d&limit=100";
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                api.get(path, s.admin.accessToken()).data().toString().contains(s.productOfVendorB)
+                        && api.get(path, s.vendorA.accessToken()).data().toString().contains(s.productOfVendorA));
+        String mine = api.get(path, s.vendorA.accessToken()).data().toString();
+        assertThat(mine).contains(s.productOfVendorA).doesNotContain(s.productOfVendorB);
+        String dashboard = api.get("/api/analytics/dashboard", s.vendorB.accessToken()).data().toString();
+        assertThat(dashboard).doesNotContain(s.productOfVendorA);
+    }
+
     private static List<String> ids(TestHttp.Reply reply) {
         List<String> ids = new ArrayList<>();
         reply.data().forEach(n -> ids.add(n.path("id").asText()));
@@ -291,6 +307,21 @@ class AuthorizationMatrixTest {
         rows.add(new Row("POST /api/payments/webhook (unsigned)", role -> new Call("POST", "/api/payments/webhook",
                 Map.of("id", "evt_1", "type", "payment_intent.succeeded")), all(Expect.BAD_REQUEST)));
         rows.add(new Row("GET /api/notifications", role -> new Call("GET", "/api/notifications", null), users()));
+
+        // analytics: anyone may send events (a shopper, or anonymous with a session id; a service token is no shopper)
+        Map<String, Expect> anyShopper = all(Expect.OK);
+        anyShopper.put("service", Expect.UNAUTHENTICATED);
+        rows.add(new Row("POST /api/analytics/events", role -> new Call("POST", "/api/analytics/events", Map.of("events", List.of(
+                Map.of("id", UUID.randomUUID().toString(), "type", "page_view", "path", "/matrix", "sessionId", "matrix-session-1")))),
+                anyShopper));
+        Map<String, Expect> ownerOrVendor = adminOnly();
+        ownerOrVendor.put("vendor A", Expect.OK);
+        ownerOrVendor.put("vendor B", Expect.OK);
+        rows.add(new Row("GET /api/analytics/dashboard", role -> new Call("GET", "/api/analytics/dashboard", null), ownerOrVendor));
+        rows.add(new Row("GET /api/analytics/products/popular", role -> new Call("GET", "/api/analytics/products/popular?by=revenue&window=30d",
+                null), ownerOrVendor));
+        rows.add(new Row("GET /api/analytics/search/trending", role -> new Call("GET", "/api/analytics/search/trending?window=24h", null),
+                adminOnly()));
 
         rows.add(new Row("POST /internal/auth/token", role -> new Call("POST", "/internal/auth/token",
                 Map.of("clientId", "notify", "clientSecret", "dev-secret-notify")), all(Expect.OK)));

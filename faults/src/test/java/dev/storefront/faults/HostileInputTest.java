@@ -90,6 +90,7 @@ class HostileInputTest {
                 "paymentMethod", "pm_card_visa", Kind.ENUM));
         routes.add(new BodyRoute(checkout.method(), checkout.path(), checkout.token(), checkout.valid(), checkout.fields(),
                 Map.of("Idempotency-Key", "hostile-" + UUID.randomUUID())));
+        routes.add(route("POST", "/api/analytics/events", h, ordered("events", List.of(analyticsEvent("type", "product_view")), Kind.LIST)));
         return routes;
     }
 
@@ -109,6 +110,10 @@ class HostileInputTest {
             check(failures, h.label(), h.send());
         }
         for (Hostile h : headerAttacks()) {
+            sent++;
+            check(failures, h.label(), h.send());
+        }
+        for (Hostile h : analyticsEventAttacks()) {
             sent++;
             check(failures, h.label(), h.send());
         }
@@ -307,10 +312,68 @@ class HostileInputTest {
                 new String[] {"/api/orders/admin?from=2030-01-01&to=2020-01-01", admin},
                 new String[] {"/api/notifications?limit=100000", h}, new String[] {"/api/notifications?page=-3", h},
                 new String[] {"/api/inventory/status/low-stock?page=0", admin}, new String[] {"/api/inventory/status/low-stock?limit=x", admin},
-                new String[] {"/api/auth/signing-keys/rotate?kid=..%2F..%2Fetc%2Fpasswd", admin});
+                new String[] {"/api/auth/signing-keys/rotate?kid=..%2F..%2Fetc%2Fpasswd", admin},
+                new String[] {"/api/analytics/dashboard?from=yesterday", admin}, new String[] {"/api/analytics/dashboard?from=2030-01-02&to=2030-01-01", admin},
+                new String[] {"/api/analytics/dashboard?from=1900-01-01&to=2030-01-01", admin}, new String[] {"/api/analytics/dashboard?to=%27%3B--", admin},
+                new String[] {"/api/analytics/dashboard?top=0", admin}, new String[] {"/api/analytics/products/popular?by=likes", admin},
+                new String[] {"/api/analytics/products/popular?by=views%27%20OR%201%3D1--", admin},
+                new String[] {"/api/analytics/products/popular?window=0d", admin}, new String[] {"/api/analytics/products/popular?window=1y", admin},
+                new String[] {"/api/analytics/products/popular?limit=100000", admin}, new String[] {"/api/analytics/search/trending?window=999h", admin},
+                new String[] {"/api/analytics/search/trending?window=-1d", admin}, new String[] {"/api/analytics/search/trending?limit=abc", admin});
         for (String[] q : queries) {
             out.add(new Hostile("GET " + q[0], "GET", q[0], q[1], null, List.of()));
         }
+        return out;
+    }
+
+    /** One valid client event (a product view of the plentiful product) with {@code key} set to {@code value}. */
+    private static Map<String, Object> analyticsEvent(String key, Object value) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("id", UUID.randomUUID().toString());
+        e.put("type", "product_view");
+        e.put("productId", s.plentiful);
+        e.put("sessionId", "hostile-session");
+        e.put(key, value);
+        return e;
+    }
+
+    /** Batches of client events, each with one bad field in one event, or too many events. */
+    private static List<Hostile> analyticsEventAttacks() {
+        String h = hostile.accessToken();
+        String sql = "' OR '1'='1'; DROP TABLE events; --";
+        List<Object[]> bad = List.of(
+                new Object[] {"id", "not-a-uuid"}, new Object[] {"id", sql}, new Object[] {"id", 12345},
+                new Object[] {"type", sql}, new Object[] {"type", "purchase"}, new Object[] {"type", "<script>alert(1)</script>"},
+                new Object[] {"type", "x".repeat(10_000)}, new Object[] {"productId", "../../../etc/passwd"},
+                new Object[] {"productId", List.of(1)}, new Object[] {"sessionId", "<script>alert(1)</script>"},
+                new Object[] {"sessionId", "a\u0000b-session"}, new Object[] {"sessionId", "s".repeat(65)},
+                new Object[] {"occurredAt", "yesterday"}, new Object[] {"occurredAt", "2999-01-01T00:00:00Z"},
+                new Object[] {"occurredAt", 1700000000}, new Object[] {"quantity", -1}, new Object[] {"resultCount", "many"},
+                new Object[] {"colour", "red"});
+        List<Hostile> out = new ArrayList<>();
+        byte[] body;
+        for (Object[] b : bad) {
+            body = Json.writeBytes(Map.of("events", List.of(analyticsEvent("type", "product_view"), analyticsEvent((String) b[0], b[1]))));
+            out.add(new Hostile("analytics event " + b[0] + "=" + shorten(Json.write(b[1])), "POST", "/api/analytics/events", h, body,
+                    List.<String[]>of(new String[] {"Content-Type", "application/json"})));
+        }
+        List<Map<String, Object>> search = List.of(Map.of("id", UUID.randomUUID().toString(), "type", "product_search",
+                "sessionId", "hostile-session", "query", "a\u0000b", "resultCount", 1));
+        out.add(new Hostile("analytics search with a NUL", "POST", "/api/analytics/events", h, Json.writeBytes(Map.of("events", search)),
+                List.<String[]>of(new String[] {"Content-Type", "application/json"})));
+        List<Map<String, Object>> page = List.of(Map.of("id", UUID.randomUUID().toString(), "type", "page_view",
+                "sessionId", "hostile-session", "path", "javascript:alert(1)"));
+        out.add(new Hostile("analytics page view of a script URL", "POST", "/api/analytics/events", h, Json.writeBytes(Map.of("events", page)),
+                List.<String[]>of(new String[] {"Content-Type", "application/json"})));
+        List<Map<String, Object>> many = new ArrayList<>();
+        for (int i = 0; i < 501; i++) {
+            many.add(analyticsEvent("type", "product_view"));
+        }
+        out.add(new Hostile("analytics batch of 501 events", "POST", "/api/analytics/events", h, Json.writeBytes(Map.of("events", many)),
+                List.<String[]>of(new String[] {"Content-Type", "application/json"})));
+        out.add(new Hostile("analytics anonymous event without a session", "POST", "/api/analytics/events", null,
+                Json.writeBytes(Map.of("events", List.of(Map.of("id", UUID.randomUUID().toString(), "type", "page_view", "path", "/")))),
+                List.<String[]>of(new String[] {"Content-Type", "application/json"})));
         return out;
     }
 

@@ -59,6 +59,7 @@ final class SecurityShop {
                 "storefront.auth.bcrypt-cost", "4",
                 // each test class speaks from its own address, so one class's rate limits do not hit another
                 "storefront.auth.client-ip-header", "X-Forwarded-For",
+                "storefront.analytics.client-ip-header", "X-Forwarded-For",
                 "storefront.cors.allowed-origins", ALLOWED_ORIGIN));
         platform = OneProcessPlatform.start(shop.settings);
         shop.connect(platform.port(), Duration.ofSeconds(30));

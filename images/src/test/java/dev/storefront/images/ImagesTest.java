@@ -12,12 +12,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** What every runnable module's image is, from its own tarball (target/jib-image.tar). */
 class ImagesTest {
-    private static final Map<String, String> MAIN_CLASSES = Map.of(
-            "services/auth", "dev.storefront.auth.Main", "services/catalog", "dev.storefront.catalog.Main",
-            "services/inventory", "dev.storefront.inventory.Main", "services/cart", "dev.storefront.cart.Main",
-            "services/order", "dev.storefront.order.Main", "services/checkout", "dev.storefront.checkout.Main",
-            "services/payment", "dev.storefront.payment.Main", "services/notify", "dev.storefront.notify.Main",
-            "services/web", "dev.storefront.web.Main", "operator", "dev.storefront.operator.Main");
+    private static final Map<String, String> MAIN_CLASSES = Map.ofEntries(
+            Map.entry("services/auth", "dev.storefront.auth.Main"),
+            Map.entry("services/catalog", "dev.storefront.catalog.Main"),
+            Map.entry("services/inventory", "dev.storefront.inventory.Main"),
+            Map.entry("services/cart", "dev.storefront.cart.Main"),
+            Map.entry("services/order", "dev.storefront.order.Main"),
+            Map.entry("services/checkout", "dev.storefront.checkout.Main"),
+            Map.entry("services/payment", "dev.storefront.payment.Main"),
+            Map.entry("services/notify", "dev.storefront.notify.Main"),
+            Map.entry("services/analytics", "dev.storefront.analytics.Main"),
+            Map.entry("services/web", "dev.storefront.web.Main"),
+            Map.entry("operator", "dev.storefront.operator.Main"));
 
     private static Map<String, OciImage> images;
 

@@ -1,5 +1,6 @@
 package dev.storefront.launcher;
 
+import dev.storefront.analytics.AnalyticsModule;
 import dev.storefront.auth.AuthModule;
 import dev.storefront.cart.CartModule;
 import dev.storefront.catalog.CatalogModule;
@@ -26,6 +27,7 @@ final class ModuleFactory {
             case CHECKOUT -> CheckoutModule.create(ctx);
             case PAYMENT -> PaymentModule.create(ctx);
             case NOTIFY -> NotifyModule.create(ctx);
+            case ANALYTICS -> AnalyticsModule.create(ctx);
         };
     }
 }

@@ -84,6 +84,8 @@ public final class ServiceEnvironment {
                 data.put(envName("storefront.auth.client-ip-header"), "X-Forwarded-For");
             }
             case PAYMENT -> data.put(envName("storefront.payment.provider"), spec.payment.provider.name());
+            // per-client rate limits of POST /api/analytics/events: behind the ingress every peer is the ingress
+            case ANALYTICS -> data.put(envName("storefront.analytics.client-ip-header"), "X-Forwarded-For");
             case NOTIFY -> {
                 if (spec.mail.host != null) {
                     data.put(envName("storefront.mail.host"), spec.mail.host);

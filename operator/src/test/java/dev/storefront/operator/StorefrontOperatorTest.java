@@ -64,7 +64,8 @@ class StorefrontOperatorTest {
             "STOREFRONT_MAIL_PASSWORD", "STOREFRONT_MAIL_TLS", "STOREFRONT_DEMO_DASH_DATA",
             "STOREFRONT_SERVICES_AUTH_URL", "STOREFRONT_SERVICES_CATALOG_URL", "STOREFRONT_SERVICES_INVENTORY_URL",
             "STOREFRONT_SERVICES_CART_URL", "STOREFRONT_SERVICES_ORDER_URL", "STOREFRONT_SERVICES_CHECKOUT_URL",
-            "STOREFRONT_SERVICES_PAYMENT_URL", "STOREFRONT_SERVICES_NOTIFY_URL",
+            "STOREFRONT_SERVICES_PAYMENT_URL", "STOREFRONT_SERVICES_NOTIFY_URL", "STOREFRONT_SERVICES_ANALYTICS_URL",
+            "STOREFRONT_ANALYTICS_CLIENT_DASH_IP_DASH_HEADER",
             "STOREFRONT_SHUTDOWN_DRAIN_DASH_MS", "STOREFRONT_SHUTDOWN_TIMEOUT_DASH_MS",
             "NATS_USER", "NATS_PASSWORD", "STOREFRONT_EVENTS_REPLICAS");
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -259,7 +260,7 @@ class StorefrontOperatorTest {
         // databases and roles really exist on the server
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(condition(get(ns, name), Conditions.DATABASE_READY).getStatus()).isEqualTo("True");
-            assertThat(TestSupport.databasesLike(prefix)).hasSize(8).contains(prefix + "_auth", prefix + "_order");
+            assertThat(TestSupport.databasesLike(prefix)).hasSize(ShopService.backends().size()).contains(prefix + "_auth", prefix + "_order");
         });
         assertThat(get(ns, name).getStatus().databases).allSatisfy(db -> assertThat(db.applied).isTrue());
 
@@ -306,7 +307,7 @@ class StorefrontOperatorTest {
                 assertThat(condition(get(ns, "retained"), Conditions.DATABASE_READY).getStatus()).isEqualTo("True"));
         client.resources(Storefront.class).inNamespace(ns).withName("retained").delete();
         await().atMost(WAIT).until(() -> client.resources(Storefront.class).inNamespace(ns).withName("retained").get() == null);
-        assertThat(TestSupport.databasesLike(prefix)).hasSize(8);
+        assertThat(TestSupport.databasesLike(prefix)).hasSize(ShopService.backends().size());
     }
 
     @Test

@@ -13,6 +13,7 @@ public enum ShopService {
     CHECKOUT(List.of("/api/checkout")),
     PAYMENT(List.of("/api/payments")),
     NOTIFY(List.of("/api/notifications")),
+    ANALYTICS(List.of("/api/analytics")),
     /** The static shop UI: no database, no messaging, gets "/". */
     WEB(List.of("/"));
 

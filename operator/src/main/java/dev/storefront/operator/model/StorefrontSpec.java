@@ -92,6 +92,7 @@ public class StorefrontSpec {
         public ServiceSpec checkout = new ServiceSpec();
         public ServiceSpec payment = new ServiceSpec();
         public ServiceSpec notify = new ServiceSpec();
+        public ServiceSpec analytics = new ServiceSpec();
         public ServiceSpec web = new ServiceSpec();
 
         public ServiceSpec get(ShopService service) {
@@ -104,6 +105,7 @@ public class StorefrontSpec {
                 case CHECKOUT -> checkout;
                 case PAYMENT -> payment;
                 case NOTIFY -> notify;
+                case ANALYTICS -> analytics;
                 case WEB -> web;
             };
             return spec == null ? new ServiceSpec() : spec;

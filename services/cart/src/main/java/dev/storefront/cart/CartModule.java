@@ -17,7 +17,7 @@ public final class CartModule implements ServiceModule {
 
     private CartModule(ServiceContext ctx) {
         this.ctx = ctx;
-        this.repository = new CartRepository(ctx.db());
+        this.repository = new CartRepository(ctx.db(), ctx.outbox());
         this.publicService = new CartService(ctx, repository, new ProductLookup(ctx));
         this.internalService = new CartInternalService(ctx, repository);
         this.handlers = List.of(new ProductUpdatedHandler(repository), new ProductDeletedHandler(repository));

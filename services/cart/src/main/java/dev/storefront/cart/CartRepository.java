@@ -1,10 +1,12 @@
 package dev.storefront.cart;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import dev.storefront.common.db.Database;
+import dev.storefront.common.events.Outbox;
 import dev.storefront.common.db.Rows;
 import dev.storefront.common.web.ApiException;
 import dev.storefront.common.web.ErrorCode;
@@ -27,9 +29,11 @@ public final class CartRepository {
     private static final String SEEN_PRICE = "(CASE WHEN i.price_changed THEN i.previous_unit_price ELSE i.unit_price END)";
 
     private final Database db;
+    private final Outbox outbox;
 
-    public CartRepository(Database db) {
+    public CartRepository(Database db, Outbox outbox) {
         this.db = db;
+        this.outbox = outbox;
     }
 
     /**
@@ -98,6 +102,8 @@ public final class CartRepository {
                 }
                 throw outOfStock(available);
             }
+            // for analytics (add-to-cart counts and rate), committed with the line it describes
+            outbox.append(tx, "storefront.cart.item_added", Map.of("userId", userId, "productId", product.id(), "quantity", quantity));
             return view(tx, userId, false);
         });
     }

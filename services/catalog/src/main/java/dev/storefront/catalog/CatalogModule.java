@@ -23,6 +23,7 @@ public final class CatalogModule implements ServiceModule {
     private final ServiceContext ctx;
     private final CatalogRepository repo;
     private final ResponseCache cache;
+    private final ActivityEvents activity;
     private final CatalogService service;
     private final CatalogInternalService internal;
     private Dispatcher invalidations;
@@ -32,7 +33,8 @@ public final class CatalogModule implements ServiceModule {
         this.repo = new CatalogRepository(ctx.db());
         this.cache = new ResponseCache(ctx.config().get("storefront.catalog.cache.max-entries").asInt().orElse(2000),
                 ctx.config().get("storefront.catalog.cache.ttl-seconds").asLong().orElse(300L) * 1000);
-        this.service = new CatalogService(ctx, repo, cache);
+        this.activity = new ActivityEvents(ctx);
+        this.service = new CatalogService(ctx, repo, cache, activity);
         this.internal = new CatalogInternalService(ctx, repo);
     }
 
@@ -56,6 +58,16 @@ public final class CatalogModule implements ServiceModule {
 
     public ResponseCache cache() {
         return cache;
+    }
+
+    /** Views and searches dropped because the analytics buffer was full (or the database away). */
+    public long droppedActivity() {
+        return activity.dropped();
+    }
+
+    @Override
+    public java.util.List<dev.storefront.common.BackgroundJob> jobs() {
+        return java.util.List.of(activity.job());
     }
 
     @Override

@@ -27,13 +27,16 @@ import io.helidon.webserver.http.ServerResponse;
  * product event in one transaction, then drop the cached answers they made stale.
  */
 public final class CatalogService {
+    private static final io.helidon.http.HeaderName SESSION_HEADER = HeaderNames.create("X-Session-Id");
     private final ServiceContext ctx;
     private final CatalogRepository repo;
     private final ResponseCache cache;
+    private final ActivityEvents activity;
     private final String cacheControl;
 
-    public CatalogService(ServiceContext ctx, CatalogRepository repo, ResponseCache cache) {
+    public CatalogService(ServiceContext ctx, CatalogRepository repo, ResponseCache cache, ActivityEvents activity) {
         this.ctx = ctx;
+        this.activity = activity;
         this.repo = repo;
         this.cache = cache;
         int maxAge = ctx.config().get("storefront.catalog.cache.max-age-seconds").asInt().orElse(10);
@@ -65,8 +68,11 @@ public final class CatalogService {
             pagination.put("total", page.total());
             body.put("pagination", pagination);
             String tag = "W/\"c" + version + "-" + Integer.toHexString(query.cacheKey().hashCode()) + "\"";
-            return new ResponseCache.Entry(Json.writeBytes(body), tag, System.currentTimeMillis());
+            return new ResponseCache.Entry(Json.writeBytes(body), tag, System.currentTimeMillis(), page.total());
         });
+        if (query.q() != null && query.page().page() == 1) {
+            activity.searched(query.q(), entry.total(), session(req));
+        }
         sendCached(req, res, entry);
     }
 
@@ -79,6 +85,7 @@ public final class CatalogService {
         if (entry == null) {
             throw ApiException.notFound("Product");
         }
+        activity.viewed(id, session(req));
         sendCached(req, res, entry);
     }
 
@@ -163,6 +170,11 @@ public final class CatalogService {
         return repo.vendorOf(id).isPresent()
                 ? ApiException.forbidden("A vendor manages their own products only")
                 : ApiException.notFound("Product");
+    }
+
+    /** The client's anonymous analytics session (the web UI sends it), checked by ActivityEvents. */
+    private static String session(ServerRequest req) {
+        return req.headers().first(SESSION_HEADER).orElse(null);
     }
 
     private void sendCached(ServerRequest req, ServerResponse res, ResponseCache.Entry entry) {

@@ -12,8 +12,11 @@ import java.util.function.Supplier;
  * A load that raced with an invalidation is not stored, so a stale answer never outlives it.
  */
 public final class ResponseCache {
-    /** A cached answer: the body bytes and their (weak) entity tag. */
-    public record Entry(byte[] body, String etag, long storedAt) {
+    /** A cached answer: the body bytes, their (weak) entity tag, and for a list the number of matches (else -1). */
+    public record Entry(byte[] body, String etag, long storedAt, long total) {
+        public Entry(byte[] body, String etag, long storedAt) {
+            this(body, etag, storedAt, -1);
+        }
     }
 
     private final int maxEntries;

@@ -259,6 +259,32 @@ class CatalogTest {
         assertThat(updated.data().has("version")).isFalse();
     }
 
+    /** Views and searches leave as a few batched activity events, each entry with its own id, not one event per request. */
+    @Test
+    void viewsAndSearchesAreBatchedIntoActivityEvents() {
+        String id = product(admin(), "Watched " + suffix(), "d", "1.00", null).path("id").asText();
+        for (int i = 0; i < 20; i++) {
+            assertThat(http.send("GET", "/api/products/" + id, null, null, List.<String[]>of(new String[] {"X-Session-Id", "catalog-test-1"}))
+                    .status()).isEqualTo(200);
+        }
+        String missing = "nothing-matches-" + suffix();
+        assertThat(http.get("/api/products?q=" + missing, null).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<JsonNode> entries = EVENTS.stream().filter(e -> e.type().equals("storefront.product.activity"))
+                    .flatMap(e -> java.util.stream.StreamSupport.stream(e.data().path("events").spliterator(), false)).toList();
+            List<JsonNode> views = entries.stream().filter(e -> e.path("productId").asText().equals(id)).toList();
+            assertThat(views).hasSize(20).allMatch(e -> e.path("type").asText().equals("product_view")
+                    && e.path("sessionId").asText().equals("catalog-test-1"));
+            assertThat(views.stream().map(e -> e.path("id").asText()).distinct()).hasSize(20);
+            assertThat(entries).anyMatch(e -> e.path("type").asText().equals("product_search")
+                    && e.path("query").asText().equals(missing) && e.path("resultCount").asInt() == 0);
+        });
+        long batches = EVENTS.stream().filter(e -> e.type().equals("storefront.product.activity")
+                && e.data().path("events").toString().contains(id)).count();
+        assertThat(batches).as("batched, not one event per view").isLessThan(20);
+        assertThat(CATALOG.module().droppedActivity()).isZero();
+    }
+
     @Test
     void internalLookupTakesOnlyServiceTokens() {
         JsonNode p = product(admin(), "Internal " + suffix(), "d", "3.00", null);

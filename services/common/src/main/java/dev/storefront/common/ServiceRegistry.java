@@ -21,7 +21,7 @@ public final class ServiceRegistry {
             List.of("/api/auth", "/api/users"), List.of("/internal/auth"), true, Map.of(),
             List.of("refresh-token-cleanup", "signing-key-reload"), true);
     public static final ServiceDefinition CATALOG = new ServiceDefinition("catalog", 8082,
-            List.of("/api/products", "/api/categories"), List.of("/internal/catalog"), true, Map.of(), List.of(), true);
+            List.of("/api/products", "/api/categories"), List.of("/internal/catalog"), true, Map.of(), List.of("activity-flush"), true);
     public static final ServiceDefinition INVENTORY = new ServiceDefinition("inventory", 8083,
             List.of("/api/inventory"), List.of("/internal/inventory"), true, ordered(
                     "storefront.product.created", "ProductCreatedHandler",
@@ -29,7 +29,7 @@ public final class ServiceRegistry {
                     "storefront.order.cancelled", "OrderCancelledHandler"),
             List.of("reservation-expiry"), true);
     public static final ServiceDefinition CART = new ServiceDefinition("cart", 8084,
-            List.of("/api/cart"), List.of("/internal/cart"), false, ordered(
+            List.of("/api/cart"), List.of("/internal/cart"), true, ordered(
                     "storefront.product.updated", "ProductUpdatedHandler",
                     "storefront.product.deleted", "ProductDeletedHandler"),
             List.of(), true);
@@ -52,11 +52,22 @@ public final class ServiceRegistry {
                     "storefront.payment.refunded", "MailOnEventHandler",
                     "storefront.inventory.low_stock", "MailOnEventHandler"),
             List.of("mail-sender"), true);
+    /** Events in (bus and clients), hourly/daily rollups, the owner's dashboard; split port after web's. */
+    public static final ServiceDefinition ANALYTICS = new ServiceDefinition("analytics", 8090,
+            List.of("/api/analytics"), List.of(), false, ordered(
+                    "storefront.product.created", "ProductChangedHandler",
+                    "storefront.product.updated", "ProductChangedHandler",
+                    "storefront.product.activity", "ProductActivityHandler",
+                    "storefront.cart.item_added", "CartItemAddedHandler",
+                    "storefront.order.confirmed", "OrderEventsHandler",
+                    "storefront.order.cancelled", "OrderEventsHandler",
+                    "storefront.payment.refunded", "OrderEventsHandler"),
+            List.of("partition-maintenance"), true);
     /** The shop's UI: static files, no database, no messaging; everything not reserved. */
     public static final ServiceDefinition WEB = new ServiceDefinition("web", 8089,
             List.of("/"), List.of(), false, Map.of(), List.of(), false);
 
-    private static final List<ServiceDefinition> ALL = List.of(AUTH, CATALOG, INVENTORY, CART, ORDER, CHECKOUT, PAYMENT, NOTIFY, WEB);
+    private static final List<ServiceDefinition> ALL = List.of(AUTH, CATALOG, INVENTORY, CART, ORDER, CHECKOUT, PAYMENT, NOTIFY, ANALYTICS, WEB);
 
     private ServiceRegistry() {
     }
