@@ -99,7 +99,21 @@ final class Seeder {
                 batch = 0;
             }
         }
-        // the key that signs now: the newest whose activation has come (auth's key ring)
+        JwkRSA signer = currentSigner();
+        List<String> tokens = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            tokens.add(sign(signer, shopperId(i), "customer", "shopper-" + i + "@bench.storefront.local", "Bench Shopper " + i));
+        }
+        return tokens;
+    }
+
+    /** An access token for {@code role} (e.g. admin), signed with auth's current key like {@link #shoppers}' tokens. */
+    String token(String subject, String role) throws Exception {
+        return sign(currentSigner(), subject, role, role + "-" + subject.substring(0, 8) + "@bench.storefront.local", "Bench " + role);
+    }
+
+    /** The key that signs now: the newest whose activation has come (auth's key ring). */
+    private JwkRSA currentSigner() throws Exception {
         String active = "FROM signing_keys WHERE activates_at <= now() AND (retires_at IS NULL OR retires_at > now()) ORDER BY activates_at DESC LIMIT 1";
         List<String> kid = Db.strings(db("auth"), "SELECT kid " + active);
         List<String> pem = Db.strings(db("auth"), "SELECT private_key " + active);
@@ -107,41 +121,20 @@ final class Seeder {
             throw new IllegalStateException("auth has no signing key in " + db("auth") + " (is auth configured with one?)");
         }
         RSAPrivateCrtKey priv = (RSAPrivateCrtKey) privateKey(pem.get(0));
-        JwkRSA signer = JwkRSA.builder().keyId(kid.get(0)).algorithm(JwkRSA.ALG_RS256).privateKey(priv)
+        return JwkRSA.builder().keyId(kid.get(0)).algorithm(JwkRSA.ALG_RS256).privateKey(priv)
                 .publicKey((RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(priv.getModulus(), priv.getPublicExponent())))
                 .build();
-        Instant now = Instant.now();
-        List<String> tokens = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            Jwt jwt = Jwt.builder().algorithm(JwkRSA.ALG_RS256).keyId(kid.get(0)).type("JWT")
-                    .issuer("storefront-auth").addAudience("storefront").subject(shopperId(i))
-                    .addPayloadClaim("typ", "access").addPayloadClaim("role", "customer")
-                    .addPayloadClaim("email", "shopper-" + i + "@bench.storefront.local").addPayloadClaim("name", "Bench Shopper " + i)
-                    .issueTime(now).notBefore(now.minusSeconds(5)).expirationTime(now.plusSeconds(6 * 3600))
-                    .jwtId(UUID.randomUUID().toString()).build();
-            tokens.add(SignedJwt.sign(jwt, signer).tokenContent());
-        }
-        return tokens;
     }
 
-    /** An access token for {@code role} (e.g. admin), signed with auth's current key like {@link #shoppers}' tokens. */
-    String token(String subject, String role) throws Exception {
-        List<String> kid = Db.strings(db("auth"), "SELECT kid FROM signing_keys WHERE slot = 'current'");
-        List<String> pem = Db.strings(db("auth"), "SELECT private_key FROM signing_keys WHERE slot = 'current'");
-        if (kid.isEmpty()) {
-            throw new IllegalStateException("auth has no signing key in " + db("auth"));
-        }
+    private static String sign(JwkRSA signer, String subject, String role, String email, String name) {
         Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer("storefront-auth").audience("storefront").subject(subject)
-                .claim("typ", "access").claim("role", role)
-                .claim("email", role + "-" + subject.substring(0, 8) + "@bench.storefront.local").claim("name", "Bench " + role)
-                .issueTime(Date.from(now)).notBeforeTime(Date.from(now.minusSeconds(5)))
-                .expirationTime(Date.from(now.plusSeconds(6 * 3600)))
-                .jwtID(UUID.randomUUID().toString()).build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid.get(0)).type(JOSEObjectType.JWT).build(), claims);
-        jwt.sign(new RSASSASigner(privateKey(pem.get(0))));
-        return jwt.serialize();
+        Jwt jwt = Jwt.builder().algorithm(JwkRSA.ALG_RS256).keyId(signer.keyId()).type("JWT")
+                .issuer("storefront-auth").addAudience("storefront").subject(subject)
+                .addPayloadClaim("typ", "access").addPayloadClaim("role", role)
+                .addPayloadClaim("email", email).addPayloadClaim("name", name)
+                .issueTime(now).notBefore(now.minusSeconds(5)).expirationTime(now.plusSeconds(6 * 3600))
+                .jwtId(UUID.randomUUID().toString()).build();
+        return SignedJwt.sign(jwt, signer).tokenContent();
     }
 
     private static RSAPrivateKey privateKey(String pem) throws Exception {

@@ -113,12 +113,13 @@ class PlatformOperatorTest {
         @SuppressWarnings("unchecked")
         var roles = (List<Map<String, Object>>) ((Map<String, Object>) spec.get("managed")).get("roles");
         assertThat(roles).hasSize(ShopService.backends().size());
+        String orderRole = StorefrontNames.database(sf, ShopService.ORDER); // <namespace>_<name>_order
         assertThat(roles).anySatisfy(role -> {
-            assertThat(role).containsEntry("name", "shop_order").containsEntry("login", true).containsEntry("ensure", "present")
+            assertThat(role).containsEntry("name", orderRole).containsEntry("login", true).containsEntry("ensure", "present")
                     .containsEntry("passwordSecret", Map.of("name", "shop-db-order"));
         });
         Map<String, Object> orderDb = spec(get(ns, CnpgCluster.DATABASE_GVK, "shop-db-order"));
-        assertThat(orderDb).containsEntry("name", "shop_order").containsEntry("owner", "shop_order")
+        assertThat(orderDb).containsEntry("name", orderRole).containsEntry("owner", orderRole)
                 .containsEntry("cluster", Map.of("name", "shop-db")).containsEntry("databaseReclaimPolicy", "retain");
         Map<String, Object> backup = spec(get(ns, CnpgCluster.SCHEDULED_BACKUP_GVK, "shop-db-backup"));
         assertThat(backup).containsEntry("schedule", "0 0 2 * * *").containsEntry("cluster", Map.of("name", "shop-db"))
