@@ -522,9 +522,10 @@ class StorefrontOperatorTest {
         });
         String second = secretValue(ns, "rotating-jwt", ServiceEnvironment.JWT_KEY);
 
-        // the same request is not applied twice: another change reconciles, the keys stay
-        edit(ns, "rotating", s -> s.getSpec().services.catalog.replicas = 2);
-        await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(ns).withName("rotating-catalog").get().getSpec()
+        // the same request is not applied twice: another change reconciles, the keys stay. The web tier is scaled
+        // because it has no database: the backends here wait at 0 replicas for an in-cluster database the mock never runs.
+        edit(ns, "rotating", s -> s.getSpec().services.web.replicas = 2);
+        await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(ns).withName("rotating-web").get().getSpec()
                 .getReplicas() == 2);
         assertThat(secretValue(ns, "rotating-jwt", ServiceEnvironment.JWT_KEY)).isEqualTo(second);
         assertThat(secretValue(ns, "rotating-jwt", ServiceEnvironment.PREVIOUS_JWT_KEY)).isEqualTo(first);
