@@ -103,9 +103,15 @@ class ObservabilityTest {
 
         Set<String> queried = Dashboard.queriedMetrics(Dashboard.read());
         assertThat(queried).as("what the dashboard queries").contains("storefront_http_requests_seconds_count",
-                "storefront_http_requests_seconds_bucket", "storefront_http_requests_seconds_sum", "storefront_checkout_sagas_total", "storefront_outbox_pending")
-                .doesNotContain("by", "le", "service", "rate", "sum");
+                "storefront_http_requests_seconds_bucket", "storefront_http_requests_seconds_sum", "storefront_checkout_sagas_total", "storefront_outbox_pending",
+                "storefront_outbox_lag_seconds", "storefront_checkout_sagas_in_flight")
+                .doesNotContain("by", "le", "service", "state", "rate", "sum");
         assertThat(exported).as("metrics in the scrape (all of it in " + dumped + ")").containsAll(queried);
+        // a panel filtering on a label the metric lacks ($service on a metric without service) would show nothing
+        Dashboard.matchedLabels(Dashboard.read()).forEach((metric, labels) -> assertThat(Dashboard.labelsOf(scrape.body(), metric))
+                .as("labels of " + metric + " the dashboard filters on").containsAll(labels));
+        assertThat(Dashboard.read().findValues("id")).as("panel ids are unique (Grafana keys panels by id)")
+                .extracting(JsonNode::asInt).doesNotHaveDuplicates();
         assertThat(scrape.body()).as("an error answer is counted with its own status")
                 .containsPattern("storefront_http_requests_seconds_count\\{[^}]*status=\"404\"");
     }
