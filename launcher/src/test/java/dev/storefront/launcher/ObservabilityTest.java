@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What the platform tells its operators, checked on the one-process platform: every service's OpenAPI
  * document (YAML by default, JSON when asked), and every metric the chart's Grafana dashboard queries
- * is in a real /observe/metrics scrape after a checkout.
+ * is in a real /observe/metrics scrape after a checkout, with the labels its selectors filter on; and with tracing off
+ * (the default) that checkout started no span exporter thread.
  */
 class ObservabilityTest {
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
@@ -93,6 +94,11 @@ class ObservabilityTest {
         assertThat(shop.http.post("/api/cart/add", shopper, Map.of("productId", product, "quantity", 1)).status()).isEqualTo(200);
         assertThat(shop.checkout(shopper, "observe-" + UUID.randomUUID(), "pm_card_visa").status()).isIn(200, 201);
         assertThat(shop.http.get("/api/orders/" + UUID.randomUUID(), shopper).status()).isEqualTo(404);
+
+        // tracing is off unless an endpoint is set: the checkout above made no exporter thread in this process
+        assertThat(dev.storefront.common.tracing.Tracing.enabled()).isFalse();
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .noneMatch(name -> name.startsWith("BatchSpanProcessor") || name.contains("OkHttp") || name.startsWith("otlp"));
 
         HttpResponse<String> scrape = get("/observe/metrics", "text/plain");
         assertThat(scrape.statusCode()).isEqualTo(200);
