@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * <pre>
  *   java -jar bench/target/storefront-bench.jar --launcher launcher/target/storefront-launcher.jar
  *        [--mode one|split] [--quick] [--port 18080] [--repeats 3] [--only browse,checkout,...] [--jfr]
+ *        [--tracing off|sink|http://collector:4318]
  * </pre>
  */
 public final class Bench {
@@ -29,8 +30,12 @@ public final class Bench {
     static final double CHECKOUT_P99_MS = 250;
     static final double FLASH_ANSWER_MS = 10_000;
 
+    /**
+     * @param tracing "off" (default), "sink" (the platform exports OTLP to the bench's own discarding receiver) or an
+     *                OTLP/HTTP endpoint URL: the platform's {@code storefront.tracing.otlp-endpoint}
+     */
     record Options(boolean split, boolean quick, int port, int repeats, Path launcherJar, Path resultsRoot, boolean jfr,
-                   Set<String> only) {
+                   Set<String> only, String tracing) {
         static Options parse(String[] args) {
             List<String> a = Arrays.asList(args);
             boolean quick = a.contains("--quick");
@@ -43,7 +48,14 @@ public final class Bench {
                     Integer.parseInt(value(a, "--repeats", quick ? "1" : "3")),
                     Path.of(value(a, "--launcher", "launcher/target/storefront-launcher.jar")).toAbsolutePath(),
                     Path.of(value(a, "--results", "bench/results")).toAbsolutePath(), a.contains("--jfr"),
-                    only.isBlank() ? Set.of() : Set.of(only.split(",")));
+                    only.isBlank() ? Set.of() : Set.of(only.split(",")), tracing(value(a, "--tracing", "off")));
+        }
+
+        private static String tracing(String value) {
+            if (!value.equals("off") && !value.equals("sink") && !value.startsWith("http://") && !value.startsWith("https://")) {
+                throw new IllegalArgumentException("--tracing is off, sink or an OTLP/HTTP endpoint URL, not " + value);
+            }
+            return value;
         }
 
         private static String value(List<String> a, String name, String def) {

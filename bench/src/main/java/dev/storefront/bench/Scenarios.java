@@ -44,6 +44,9 @@ final class Scenarios {
     private final List<Double> peakRssMiB = new ArrayList<>();
     private final Map<String, List<Double>> servicePeakRssMiB = new TreeMap<>();
     private boolean rssReset = true;
+    /** The platform's OTLP endpoint, null when tracing is off; what the bench's sink received. */
+    private String tracingEndpoint;
+    private String sinkExports;
     private final List<Flash> flashes = new ArrayList<>();
 
     Scenarios(Bench.Options options, Bench.Sizes sizes, Path out, GatlingRunner gatling, Map<String, Object> raw,
@@ -57,12 +60,19 @@ final class Scenarios {
         this.load = new Load(gatling, sizes, options.repeats(), raw);
     }
 
-    /** Config for a bench platform: its own databases and its own JetStream stream, nothing shared with a dev instance. */
-    private static Map<String, String> properties(String prefix) {
+    /**
+     * Config for a bench platform: its own databases and its own JetStream stream, nothing shared with a dev instance;
+     * tracing on when {@code --tracing} names an endpoint.
+     */
+    private Map<String, String> properties(String prefix) {
         String tag = prefix.replace("_", "");
-        return Map.of("storefront.db.name-prefix", prefix,
+        Map<String, String> properties = new LinkedHashMap<>(Map.of("storefront.db.name-prefix", prefix,
                 "storefront.events.stream", tag.toUpperCase(),
-                "storefront.events.subject-prefix", tag);
+                "storefront.events.subject-prefix", tag));
+        if (tracingEndpoint != null) {
+            properties.put("storefront.tracing.otlp-endpoint", tracingEndpoint);
+        }
+        return properties;
     }
 
     private Platform start(String prefix, String label) throws Exception {
@@ -77,6 +87,21 @@ final class Scenarios {
 
     void runAll(Path launcherJar) throws Exception {
         this.launcherJar = launcherJar;
+        OtlpSink sink = options.tracing().equals("sink") ? new OtlpSink() : null;
+        tracingEndpoint = sink != null ? sink.endpoint() : options.tracing().equals("off") ? null : options.tracing();
+        raw.put("tracing", options.tracing());
+        try {
+            runAllScenarios();
+        } finally {
+            if (sink != null) {
+                sink.close();
+                raw.put("otlpSink", Map.of("exports", sink.exports(), "bytes", sink.bytes()));
+                sinkExports = sink.exports() + " exports, " + sink.bytes() / 1024 + " KiB";
+            }
+        }
+    }
+
+    private void runAllScenarios() throws Exception {
         if (options.runs("scale")) {
             smallCatalog();
         }
@@ -254,6 +279,12 @@ final class Scenarios {
                 + sizes.warmup() + " s and measured " + sizes.measure() + " s; the best rate is found by doubling, then bisecting ("
                 + sizes.refinements() + " steps). A step passes when p99 meets the goal, < 1% errors and >= 90% of the offered rate answered.");
         report.note("Latency percentiles from HdrHistogram over every request started in the measured window; throughput counts 2xx answers.");
+        report.note(switch (options.tracing()) {
+            case "off" -> "Tracing off (no storefront.tracing.otlp-endpoint: the kit's no-op tracer, no exporter thread).";
+            case "sink" -> "Tracing on: every span sampled and exported over OTLP/HTTP to the bench's own receiver, which accepts "
+                    + "and drops each export (" + sinkExports + ").";
+            default -> "Tracing on: every span sampled and exported over OTLP/HTTP to " + options.tracing() + ".";
+        });
         if (browse != null || cart != null || checkout != null || !flashes.isEmpty()) {
             report.note("Shoppers are rows in auth's users table with tokens signed by auth's own key (registering 10,000 through the API "
                 + "costs two bcrypt rounds each and auth rate-limits registrations per address); carts are filled through the cart API.");

@@ -64,6 +64,38 @@ final class Dashboard {
         return metrics;
     }
 
+    /** Per metric selected with label matchers ({@code name{service=~"$service"}}) in the dashboard's queries: those labels. */
+    static java.util.Map<String, Set<String>> matchedLabels(JsonNode dashboard) {
+        java.util.Map<String, Set<String>> labels = new java.util.TreeMap<>();
+        Pattern selector = Pattern.compile("([A-Za-z_:][A-Za-z0-9_:]*)\\{([^}]*)}");
+        Pattern matcher = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\s*(=~|!~|!=|=)");
+        for (JsonNode expr : dashboard.findValues("expr")) {
+            Matcher m = selector.matcher(expr.asText().replaceAll("\"[^\"]*\"", "\"\""));
+            while (m.find()) {
+                Matcher l = matcher.matcher(m.group(2));
+                while (l.find()) {
+                    labels.computeIfAbsent(m.group(1), k -> new TreeSet<>()).add(l.group(1));
+                }
+            }
+        }
+        return labels;
+    }
+
+    /** The label names the samples of {@code metric} carry in a Prometheus text exposition. */
+    static Set<String> labelsOf(String scrape, String metric) {
+        Set<String> labels = new TreeSet<>();
+        Pattern label = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=\"");
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(metric + "{")) {
+                Matcher m = label.matcher(line.substring(metric.length(), line.indexOf('}') + 1));
+                while (m.find()) {
+                    labels.add(m.group(1));
+                }
+            }
+        }
+        return labels;
+    }
+
     /** The metric names of a Prometheus text exposition. */
     static Set<String> metricNames(String scrape) {
         Set<String> names = new TreeSet<>();

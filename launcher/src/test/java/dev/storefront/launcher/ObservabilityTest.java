@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What the platform tells its operators, checked on the one-process platform: every service's OpenAPI
  * document (YAML by default, JSON when asked), and every metric the chart's Grafana dashboard queries
- * is in a real /observe/metrics scrape after a checkout.
+ * is in a real /observe/metrics scrape after a checkout, with the labels its selectors filter on; and with tracing off
+ * (the default) that checkout started no span exporter thread.
  */
 class ObservabilityTest {
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
@@ -94,6 +95,11 @@ class ObservabilityTest {
         assertThat(shop.checkout(shopper, "observe-" + UUID.randomUUID(), "pm_card_visa").status()).isIn(200, 201);
         assertThat(shop.http.get("/api/orders/" + UUID.randomUUID(), shopper).status()).isEqualTo(404);
 
+        // tracing is off unless an endpoint is set: the checkout above made no exporter thread in this process
+        assertThat(dev.storefront.common.tracing.Tracing.enabled()).isFalse();
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .noneMatch(name -> name.startsWith("BatchSpanProcessor") || name.contains("OkHttp") || name.startsWith("otlp"));
+
         HttpResponse<String> scrape = get("/observe/metrics", "text/plain");
         assertThat(scrape.statusCode()).isEqualTo(200);
         Set<String> exported = Dashboard.metricNames(scrape.body());
@@ -103,9 +109,15 @@ class ObservabilityTest {
 
         Set<String> queried = Dashboard.queriedMetrics(Dashboard.read());
         assertThat(queried).as("what the dashboard queries").contains("storefront_http_requests_seconds_count",
-                "storefront_http_requests_seconds_bucket", "storefront_http_requests_seconds_sum", "storefront_checkout_sagas_total", "storefront_outbox_pending")
-                .doesNotContain("by", "le", "service", "rate", "sum");
+                "storefront_http_requests_seconds_bucket", "storefront_http_requests_seconds_sum", "storefront_checkout_sagas_total", "storefront_outbox_pending",
+                "storefront_outbox_lag_seconds", "storefront_checkout_sagas_in_flight")
+                .doesNotContain("by", "le", "service", "state", "rate", "sum");
         assertThat(exported).as("metrics in the scrape (all of it in " + dumped + ")").containsAll(queried);
+        // a panel filtering on a label the metric lacks ($service on a metric without service) would show nothing
+        Dashboard.matchedLabels(Dashboard.read()).forEach((metric, labels) -> assertThat(Dashboard.labelsOf(scrape.body(), metric))
+                .as("labels of " + metric + " the dashboard filters on").containsAll(labels));
+        assertThat(Dashboard.read().findValues("id")).as("panel ids are unique (Grafana keys panels by id)")
+                .extracting(JsonNode::asInt).doesNotHaveDuplicates();
         assertThat(scrape.body()).as("an error answer is counted with its own status")
                 .containsPattern("storefront_http_requests_seconds_count\\{[^}]*status=\"404\"");
     }

@@ -23,6 +23,8 @@ public final class CheckoutModule implements ServiceModule {
         this.recovery = new SagaRecovery(repo, runner, settings);
         CartPricing pricing = new CartPricing(ctx, new SavedAddresses(ctx));
         this.service = new CheckoutService(ctx, new Checkouts(repo, pricing, new StockPrecheck(ctx), runner, settings), settings);
+        SagaMetrics.register(repo);
+        ctx.onClose(() -> SagaMetrics.forget(repo));
     }
 
     public static CheckoutModule create(ServiceContext ctx) {

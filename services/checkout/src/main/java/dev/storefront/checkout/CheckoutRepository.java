@@ -39,6 +39,16 @@ final class CheckoutRepository {
         }
     }
 
+    /** Sagas not ended, by the last step they finished (the in-flight index answers it). */
+    java.util.Map<Step, Long> inFlightByStep() {
+        java.util.Map<Step, Long> counts = new java.util.EnumMap<>(Step.class);
+        for (var row : Database.list(db.execute(), "SELECT step, count(*) AS n FROM sagas WHERE " + IN_FLIGHT + " GROUP BY step",
+                r -> java.util.Map.entry(Step.valueOf(Rows.string(r, "step")), Rows.longValue(r, "n")))) {
+            counts.put(row.getKey(), row.getValue());
+        }
+        return counts;
+    }
+
     Optional<Saga> find(UUID id) {
         return Database.one(db.execute(), "SELECT * FROM sagas WHERE id = ?", CheckoutRepository::saga, id);
     }

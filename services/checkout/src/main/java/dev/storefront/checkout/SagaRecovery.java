@@ -8,8 +8,6 @@ import java.util.concurrent.Executors;
 
 import dev.storefront.common.BackgroundJob;
 import dev.storefront.common.web.RequestContext;
-import io.helidon.metrics.api.Counter;
-import io.helidon.metrics.api.Metrics;
 
 /**
  * On start-up and then every {@code recovery-interval-seconds}: takes over every saga in flight whose
@@ -50,8 +48,7 @@ final class SagaRecovery {
             }
             total += claimed.size();
             // each one is a saga whose runner stopped holding it: the signal for a stuck-checkout alert
-            recoveries("storefront_checkout_sagas_recovered", "Stuck checkout sagas that recovery took over")
-                    .increment(claimed.size());
+            SagaMetrics.recovered().increment(claimed.size());
             try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (Saga saga : claimed) {
                     each.submit(() -> RequestContext.runWith("recovery:" + saga.id(), () -> resume(saga)));
@@ -66,13 +63,8 @@ final class SagaRecovery {
             LOG.log(Level.INFO, "Recovered checkout " + s.id() + ": " + s.step() + " / " + s.status());
         } catch (RuntimeException e) {
             // its lease runs out again and a later round retries
-            recoveries("storefront_checkout_saga_recoveries_failed", "Recovery attempts of stuck sagas that failed")
-                    .increment();
+            SagaMetrics.recoveryFailed().increment();
             LOG.log(Level.WARNING, "Recovery of checkout " + saga.id() + " failed: " + e);
         }
-    }
-
-    private static Counter recoveries(String name, String description) {
-        return Metrics.globalRegistry().getOrCreate(Counter.builder(name).description(description));
     }
 }

@@ -20,8 +20,6 @@ import dev.storefront.common.web.ApiException;
 import dev.storefront.common.web.ErrorCode;
 import dev.storefront.common.web.Json;
 import dev.storefront.common.web.Params;
-import io.helidon.metrics.api.Counter;
-import io.helidon.metrics.api.Metrics;
 import io.opentelemetry.api.trace.SpanKind;
 
 /**
@@ -301,9 +299,6 @@ final class SagaRunner {
     }
 
     private static void counted(Saga s) {
-        Metrics.globalRegistry().getOrCreate(Counter.builder("storefront_checkout_sagas")
-                        .description("Checkout sagas that reached their end, by outcome")
-                        .tags(List.of(Metrics.tag("status", s.status().name()))))
-                .increment();
+        SagaMetrics.ended(s.status()).increment();
     }
 }

@@ -5,8 +5,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
+import dev.storefront.common.testing.Scrape;
 import dev.storefront.common.testing.TestEnv;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -15,10 +20,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The names and labels a service's /observe/metrics really exposes, which the chart's PrometheusRule alerts on
- * (charts/storefront-operator/templates/prometheusrule.yaml): requests by route and status, the outbox backlog.
+ * (charts/storefront-operator/templates/prometheusrule.yaml): requests by route and status, the outbox backlog; and
+ * that the outbox gauges the dashboard plots move with the outbox.
  */
 class MetricNamesTest {
     private static final TestEnv ENV = new TestEnv();
@@ -76,7 +83,46 @@ class MetricNamesTest {
                 .contains("route=\"/api/orders\"").contains("status=\"200\"").contains("method=\"GET\""));
         assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("storefront_outbox_pending{")
                 .contains("service=\"order\"").endsWith(" 0.0"));
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("storefront_outbox_lag_seconds{")
+                .contains("service=\"order\"").endsWith(" 0.0"));
         assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("storefront_test_counted_total{").endsWith(" 1.0"));
+    }
+
+    @Test
+    void anUnpublishedOutboxRowShowsInTheBacklogAndItsAgeAsTheRelayLag() throws Exception {
+        String order = "service=\"order\"";
+        try (Connection writer = ENV.jdbc("order"); Connection holder = ENV.jdbc("order")) {
+            UUID id = UUID.randomUUID();
+            try (PreparedStatement insert = writer.prepareStatement("INSERT INTO outbox (id, type, envelope, created_at) "
+                    + "VALUES (?, 'storefront.test.lagging', '{}', now() - interval '90 seconds')")) {
+                insert.setObject(1, id);
+                insert.executeUpdate();
+            }
+            // holding the row's lock keeps the running relay from publishing it (it skips locked rows)
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement("SELECT id FROM outbox WHERE id = ? FOR UPDATE")) {
+                lock.setObject(1, id);
+                assertThat(lock.executeQuery().next()).as("the row is still unpublished").isTrue();
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                String scrape = get("/observe/metrics").body();
+                assertThat(Scrape.value(scrape, "storefront_outbox_lag_seconds", Map.of("service", "order")).orElse(-1))
+                        .as(order + " lag").isBetween(90.0, 200.0);
+                assertThat(Scrape.value(scrape, "storefront_outbox_pending", Map.of("service", "order")).orElse(-1))
+                        .as(order + " pending").isGreaterThanOrEqualTo(1.0);
+            });
+            try (PreparedStatement delete = holder.prepareStatement("DELETE FROM outbox WHERE id = ?")) {
+                delete.setObject(1, id);
+                delete.executeUpdate();
+            }
+            holder.commit();
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String scrape = get("/observe/metrics").body();
+            assertThat(Scrape.value(scrape, "storefront_outbox_lag_seconds", Map.of("service", "order"))).as("no row waits")
+                    .hasValue(0.0);
+            assertThat(Scrape.value(scrape, "storefront_outbox_pending", Map.of("service", "order"))).hasValue(0.0);
+        });
     }
 
     private static HttpResponse<String> get(String path) throws Exception {

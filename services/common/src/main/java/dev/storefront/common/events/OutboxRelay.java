@@ -42,7 +42,9 @@ public final class OutboxRelay implements AutoCloseable {
     private static final java.util.Map<String, OutboxRelay> CURRENT = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final AtomicLong published = new AtomicLong();
-    private final AtomicLong lastPending = new AtomicLong();
+    private static final long GAUGE_READ_REUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private final java.util.concurrent.atomic.AtomicReference<Backlog> lastBacklog =
+            new java.util.concurrent.atomic.AtomicReference<>(new Backlog(0, 0, System.nanoTime() - GAUGE_READ_REUSE_NANOS));
     private final BackgroundJob job;
 
     public OutboxRelay(Database db, EventBus bus) {
@@ -60,30 +62,56 @@ public final class OutboxRelay implements AutoCloseable {
                 .stopTimeout(Duration.ofSeconds(5))
                 .build();
         db.onCommit(job::wake);
-        registerPendingGauge();
+        registerGauges();
     }
 
     /**
-     * {@code storefront_outbox_pending{service}}: rows committed but not yet acknowledged by JetStream, counted
-     * when scraped. One gauge per service for the process; it reads the service's newest relay, so a context
-     * built again (tests, the one-process launcher) does not leave it reading a closed pool.
+     * The outbox as the metrics see it, per service: {@code storefront_outbox_pending{service}}, rows committed but
+     * not yet acknowledged by JetStream, and {@code storefront_outbox_lag_seconds{service}}, how long the oldest of them
+     * has waited (0 when none). Both come from one query when scraped. One gauge each per service for the process;
+     * they read the service's newest relay, so a context built again (tests, the one-process launcher) does not leave
+     * them reading a closed pool.
      */
-    private void registerPendingGauge() {
+    private void registerGauges() {
         String service = db.service();
         CURRENT.put(service, this);
+        List<io.helidon.metrics.api.Tag> tags = List.of(Metrics.tag("service", service));
         Metrics.globalRegistry().getOrCreate(Gauge.builder("storefront_outbox_pending", () -> {
             OutboxRelay relay = CURRENT.get(service);
-            return relay == null ? 0L : relay.pendingForGauge();
-        }).description("Outbox rows not yet published to JetStream").tags(List.of(Metrics.tag("service", service))));
+            return relay == null ? 0L : relay.backlogForGauge().pending();
+        }).description("Outbox rows not yet published to JetStream").tags(tags));
+        Metrics.globalRegistry().getOrCreate(Gauge.builder("storefront_outbox_lag_seconds", () -> {
+            OutboxRelay relay = CURRENT.get(service);
+            return relay == null ? 0.0 : relay.backlogForGauge().oldestAgeSeconds();
+        }).description("Age of the oldest outbox row not yet published to JetStream (0 when none)").tags(tags));
     }
 
-    private long pendingForGauge() {
-        try {
-            lastPending.set(pending());
-        } catch (RuntimeException e) {
-            // the database is away: the last count stays, and the readiness check reports the database
+    /** How many rows wait and how long the oldest has waited. */
+    public record Backlog(long pending, double oldestAgeSeconds, long readAtNanos) {
+    }
+
+    /** What is waiting to be published now; age from the database's clock, as created_at is. */
+    public Backlog backlog() {
+        return Database.one(db.execute(),
+                        "SELECT count(*) AS pending, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS age FROM outbox",
+                        r -> new Backlog(Rows.longValue(r, "pending"), ((Number) r.column("age").get(Object.class)).doubleValue(), System.nanoTime()))
+                .orElseThrow();
+    }
+
+    private Backlog backlogForGauge() {
+        Backlog last = lastBacklog.get();
+        // the two gauges of one scrape share one read
+        if (System.nanoTime() - last.readAtNanos() < GAUGE_READ_REUSE_NANOS) {
+            return last;
         }
-        return lastPending.get();
+        try {
+            Backlog now = backlog();
+            lastBacklog.set(now);
+            return now;
+        } catch (RuntimeException e) {
+            // the database is away: the last figures stay, and the readiness check reports the database
+            return last;
+        }
     }
 
     public void start() {
@@ -102,9 +130,9 @@ public final class OutboxRelay implements AutoCloseable {
         return published.get();
     }
 
-    /** Rows still waiting to be published (the outbox lag). */
+    /** Rows still waiting to be published. */
     public long pending() {
-        return Database.count(db.execute(), "SELECT count(*) FROM outbox");
+        return backlog().pending();
     }
 
     /** Publishes one batch; returns how many rows it published. Visible for tests. */
