@@ -10,7 +10,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,7 +21,9 @@ import java.util.stream.Stream;
  * that a change reconciles that Storefront at once instead of at the next resync. An index over the Storefronts in
  * the operator's cache maps a Secret to the Storefronts that name it; any other Secret triggers nothing. The cache
  * keeps the Secrets' metadata only: the values are read from the API server where they are used, so the operator
- * never holds the values of other applications' Secrets in memory.
+ * never holds the values of other applications' Secrets in memory. The source only triggers: it maps a Storefront to
+ * no secondary resource, so {@code context.getSecondaryResources(Secret.class)} stays the generated Secrets, which the
+ * bulk dependent deletes when they are not desired (mapped, the user's Secret was deleted by it on its first change).
  */
 public final class ReferencedSecrets {
     /** The event source's name: the generated Secrets have their own (the dependent's). */
@@ -56,6 +57,7 @@ public final class ReferencedSecrets {
                 .withNamespacesInheritedFromController()
                 .withLabelSelector(NOT_GENERATED)
                 .withItemStore(new TransformingItemStore<>(ReferencedSecrets::withoutValues))
+                .withPrimaryToSecondaryMapper((Storefront sf) -> Set.<ResourceID>of())
                 .withSecondaryToPrimaryMapper(secret -> storefronts
                         .byIndex(INDEX, key(secret.getMetadata().getNamespace(), secret.getMetadata().getName())).stream()
                         .map(ResourceID::fromResource).collect(Collectors.toSet()))
@@ -72,11 +74,5 @@ public final class ReferencedSecrets {
 
     private static String key(String namespace, String name) {
         return namespace + "/" + name;
-    }
-
-    /** The generated Secrets among a reconcile's secondary resources (the referenced ones come without values). */
-    public static List<Secret> generated(java.util.Collection<Secret> secrets) {
-        return secrets.stream().filter(s -> s.getMetadata().getLabels() != null
-                && StorefrontNames.MANAGED_BY.equals(s.getMetadata().getLabels().get(StorefrontNames.LABEL_MANAGED_BY))).toList();
     }
 }

@@ -427,8 +427,7 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
                              GenericKubernetesResource cluster, Map<ShopService, GenericKubernetesResource> cnpgDatabases) {
         var spec = sf.getSpec();
         DatabaseEndpoint endpoint = DatabaseEndpoint.of(sf);
-        Map<String, Secret> generated = byName(ReferencedSecrets.generated(context.getSecondaryResources(Secret.class)),
-                s -> s.getMetadata().getName());
+        Map<String, Secret> generated = byName(context.getSecondaryResources(Secret.class), s -> s.getMetadata().getName());
         var previous = status.databases == null ? List.<StorefrontStatus.DatabaseStatus>of() : status.databases;
         ResourceID id = ResourceID.fromResource(sf);
         status.databases = new ArrayList<>();

@@ -123,7 +123,7 @@ public class StatefulSetsDependent extends StorefrontBulkDependent<StatefulSet> 
     }
 
     private static String configHash(Storefront sf, Context<Storefront> context) {
-        String config = dev.storefront.operator.ReferencedSecrets.generated(context.getSecondaryResources(Secret.class)).stream()
+        String config = context.getSecondaryResources(Secret.class).stream()
                 .filter(s -> StorefrontNames.natsConfigSecret(sf).equals(s.getMetadata().getName()))
                 .map(s -> s.getData() == null ? "" : s.getData().getOrDefault(NatsConfig.KEY, ""))
                 .findFirst().orElse("");

@@ -16,9 +16,7 @@ import java.util.Map;
 /**
  * All resources of one kind that a Storefront needs. Being a bulk dependent, whatever is no longer in the
  * desired list (a service without autoscaling, a removed gateway) is deleted by the framework.
- * Each subclass is the only dependent of its kind, so {@code context.getSecondaryResources(Kind.class)} is unambiguous;
- * for Secrets it also holds the user's Secrets a Storefront names, without values ({@code ReferencedSecrets.generated}
- * picks the generated ones).
+ * Each subclass is the only dependent of its kind, so {@code context.getSecondaryResources(Kind.class)} is unambiguous.
  */
 public abstract class StorefrontBulkDependent<R extends HasMetadata> extends KubernetesDependentResource<R, Storefront>
         implements CRUDKubernetesBulkDependentResource<R, Storefront>, KubernetesBulkDependentResource<R, Storefront>,
