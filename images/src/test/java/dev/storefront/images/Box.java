@@ -933,10 +933,10 @@ final class Box implements AutoCloseable {
             }
             try {
                 if (!c.process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    c.process.destroyForcibly();
+                    c.kill();
                 }
             } catch (InterruptedException e) {
-                c.process.destroyForcibly();
+                c.kill();
             }
         }
         services.values().forEach(ServiceProxy::close);

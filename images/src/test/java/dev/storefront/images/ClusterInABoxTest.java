@@ -2,6 +2,8 @@ package dev.storefront.images;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.marcnuri.helm.Helm;
 import dev.storefront.operator.model.ShopService;
 import dev.storefront.operator.model.Storefront;
@@ -30,6 +32,7 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,6 +76,9 @@ class ClusterInABoxTest {
     private static volatile String failedStep;
     private static String lastPods;
     private static final List<Double> soloOperator = new ArrayList<>();
+    /** The shop's SMTP server, on the node's address: notify logs in with the user's Secret "smtp". */
+    private static GreenMail mailServer;
+    private static final String MAIL_LOGIN = "mailer";
 
     @BeforeAll
     static void start() throws Exception {
@@ -82,6 +88,10 @@ class ClusterInABoxTest {
         began = Instant.now();
         images = Images.all();
         box = new Box(Path.of("target/box").toAbsolutePath(), images);
+        mailServer = new GreenMail(new ServerSetup(3025, box.net.nodeAddress, ServerSetup.PROTOCOL_SMTP));
+        mailServer.start();
+        mailServer.getUserManager().setAuthRequired(true);
+        mailServer.getUserManager().createUser("mailer@shop.box.test", MAIL_LOGIN, "smtp-password-1");
         prefix = "box_" + Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), 36).substring(0, 8);
         // a killed test run (SIGTERM) still drops its databases; the box removes its pods and network itself
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -102,6 +112,9 @@ class ClusterInABoxTest {
         } finally {
             if (router != null) {
                 router.close();
+            }
+            if (mailServer != null) {
+                mailServer.stop();
             }
             if (box != null) {
                 box.close();
@@ -157,6 +170,8 @@ class ClusterInABoxTest {
             box.client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(SHOP_NS).endMetadata().build()).create();
             box.client.secrets().inNamespace(SHOP_NS).resource(new SecretBuilder().withNewMetadata().withName("pg-admin").endMetadata()
                     .addToStringData("username", "postgres").addToStringData("password", "").build()).create();
+            box.client.secrets().inNamespace(SHOP_NS).resource(new SecretBuilder().withNewMetadata().withName("smtp").endMetadata()
+                    .addToStringData("username", MAIL_LOGIN).addToStringData("password", "smtp-password-1").build()).create();
             box.client.resource(storefront()).create();
             await().atMost(Duration.ofMinutes(2)).until(() ->
                     box.client.apps().deployments().inNamespace(SHOP_NS).list().getItems().size() == ShopService.values().length
@@ -164,7 +179,7 @@ class ClusterInABoxTest {
                             && condition("DatabaseReady").map(c -> "True".equals(c.getStatus())).orElse(false));
             return null;
         });
-        assertThat(dbNames(prefix)).hasSize((int) java.util.Arrays.stream(ShopService.values()).filter(ShopService::hasDatabase).count());
+        assertThat(dbNames(prefix)).hasSize(ShopService.backends().size());
     }
 
     @Test
@@ -314,6 +329,103 @@ class ClusterInABoxTest {
 
     @Test
     @Order(9)
+    void rotatingTheSigningKeyRollsAuthWhileALoggedInShopperKeepsWorking() throws Exception {
+        var unauthorized = new ArrayList<String>();
+        var failures = new ArrayList<String>();
+        var answered = new int[1];
+        var kids = new String[2];
+        step("rotate the JWT signing key (" + Storefront.ROTATE_SIGNING_KEY_ANNOTATION + ") while a shopper is logged in: "
+                + "auth's pod rolls, the shopper's token keeps working, new tokens carry the new kid", () -> {
+            String email = register("Rotation Shopper");
+            String token = login(email);
+            kids[0] = kid(token);
+            String deployment = SHOP + "-auth";
+            var oldPods = box.pods(SHOP_NS, deployment).stream().map(p -> p.name).toList();
+            String oldHash = templateHash(deployment);
+            edit(sf -> {
+                var annotations = new LinkedHashMap<String, String>(sf.getMetadata().getAnnotations() == null ? Map.of()
+                        : sf.getMetadata().getAnnotations());
+                annotations.put(Storefront.ROTATE_SIGNING_KEY_ANNOTATION, Instant.now().toString());
+                sf.getMetadata().setAnnotations(annotations);
+            });
+            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+            boolean rolled = false;
+            while (!rolled && System.nanoTime() < deadline) {
+                // auth itself (a new pod verifies it with no cache) and another service (through auth's JWKS)
+                for (String path : List.of("/api/auth/me", "/api/orders")) {
+                    try {
+                        JsonNode reply = get(path, token);
+                        if (reply.path("success").asBoolean()) {
+                            answered[0]++;
+                        } else if (reply.path("httpStatus").asInt() == 401 || reply.path("status").asInt() == 401) {
+                            unauthorized.add(path + " " + reply);
+                        } else {
+                            failures.add(path + " " + reply);
+                        }
+                    } catch (Exception e) {
+                        failures.add(path + " " + e);
+                    }
+                }
+                var pods = box.pods(SHOP_NS, deployment);
+                String hash = templateHash(deployment);
+                rolled = !hash.equals(oldHash) && !pods.isEmpty() && pods.stream().allMatch(p -> p.ready && p.hash.equals(hash))
+                        && pods.stream().noneMatch(p -> oldPods.contains(p.name));
+                Box.sleep(200);
+            }
+            assertThat(rolled).as("auth did not roll: " + box.pods(SHOP_NS, deployment)).isTrue();
+            // the new pod signs with the new key once it is active (twice the 3 s reload interval set in the spec)
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).until(() -> !kid(login(email)).equals(kids[0]));
+            kids[1] = kid(login(email));
+            JsonNode jwks = get("/api/auth/.well-known/jwks.json", null);
+            assertThat(jwks.toString()).as("auth publishes the current and the previous key").contains(kids[0], kids[1]);
+            JsonNode me = get("/api/auth/me", token);
+            assertThat(me.path("success").asBoolean()).as("the token signed before the rotation, after it: " + me).isTrue();
+            return null;
+        });
+        assertThat(unauthorized).as("401s for the token signed before the rotation").isEmpty();
+        assertThat(failures).as("requests that failed during auth's roll (of " + (answered[0] + failures.size()) + ")").isEmpty();
+        assertThat(answered[0]).isGreaterThan(5);
+        findings.add("signing-key rotation: old kid " + kids[0] + ", new kid " + kids[1] + "; " + answered[0]
+                + " requests with the old token during auth's roll, none refused");
+    }
+
+    @Test
+    @Order(10)
+    void aChangedSmtpPasswordInTheUsersSecretRollsNotifyOntoTheNewValue() throws Exception {
+        step("change the SMTP password in the user's Secret (and on the mail server): notify's secret-hash changes, "
+                + "its pod rolls, mail goes out with the new password", () -> {
+            assertThat(mailServer.getReceivedMessages()).as("mail sent with the first password (the shopper steps)").isNotEmpty();
+            String deployment = SHOP + "-notify";
+            var oldPods = box.pods(SHOP_NS, deployment).stream().map(p -> p.name).toList();
+            String oldSecretHash = podAnnotation(deployment, "storefront.dev/secret-hash");
+            mailServer.getUserManager().getUser(MAIL_LOGIN).setPassword("smtp-password-2");
+            long start = System.nanoTime();
+            // as it was written (stringData: the CRUD mock keeps it as given, it has no API server to fold it into data)
+            box.client.secrets().inNamespace(SHOP_NS).withName("smtp").edit(secret -> {
+                secret.getStringData().put("password", "smtp-password-2");
+                return secret;
+            });
+            assertThat(box.client.secrets().inNamespace(SHOP_NS).withName("smtp").get().getStringData())
+                    .containsEntry("password", "smtp-password-2");
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !oldSecretHash.equals(podAnnotation(deployment, "storefront.dev/secret-hash")));
+            findings.add(String.format(Locale.ROOT, "SMTP Secret edited -> notify's secret-hash changed in %.1f s (watched, no resync)",
+                    (System.nanoTime() - start) / 1e9));
+            await().atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(250)).until(() -> {
+                var pods = box.pods(SHOP_NS, deployment);
+                String hash = templateHash(deployment);
+                return !pods.isEmpty() && pods.stream().allMatch(p -> p.ready && p.hash.equals(hash))
+                        && pods.stream().noneMatch(p -> oldPods.contains(p.name));
+            });
+            String email = register("Mail Shopper");
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    Arrays.stream(mailServer.getReceivedMessages()).anyMatch(m -> recipients(m).contains(email)));
+            return null;
+        });
+    }
+
+    @Test
+    @Order(11)
     void deletingTheStorefrontRunsTheFinalizerAndDropsTheDatabases() throws Exception {
         step("delete the Storefront: finalizer drops the databases (reclaimPolicy Delete), what it owned and its pods go", () -> {
             writeReport(); // the conditions before the delete
@@ -422,13 +534,39 @@ class ClusterInABoxTest {
                 : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         try {
-            return JSON.readTree(response.body());
+            JsonNode reply = JSON.readTree(response.body());
+            if (reply instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+                object.put("httpStatus", response.statusCode());
+            }
+            return reply;
         } catch (Exception e) {
             return JSON.createObjectNode().put("success", false).put("status", response.statusCode()).put("body", response.body());
         }
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The kid of a JWT's header. */
+    private static String kid(String token) throws Exception {
+        return JSON.readTree(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[0])).path("kid").asText();
+    }
+
+    private static String templateHash(String deployment) {
+        return Box.templateHash(box.client.apps().deployments().inNamespace(SHOP_NS).withName(deployment).get().getSpec().getTemplate());
+    }
+
+    private static String podAnnotation(String deployment, String annotation) {
+        return box.client.apps().deployments().inNamespace(SHOP_NS).withName(deployment).get().getSpec().getTemplate()
+                .getMetadata().getAnnotations().get(annotation);
+    }
+
+    private static String recipients(jakarta.mail.internet.MimeMessage message) {
+        try {
+            return Arrays.toString(message.getAllRecipients());
+        } catch (jakarta.mail.MessagingException e) {
+            return "";
+        }
+    }
 
     private static Storefront storefront() {
         var sf = new Storefront();
@@ -454,8 +592,15 @@ class ClusterInABoxTest {
         spec.gateway.parentRef = new StorefrontSpec.ParentRef();
         spec.gateway.parentRef.name = "box-gateway";
         spec.demoData = true;
+        // mail goes out over SMTP to the test's mail server, with the login of the user's Secret "smtp"
+        spec.mail.host = box.net.nodeAddress;
+        spec.mail.port = mailServer.getSmtp().getPort();
+        spec.mail.tls = false;
+        spec.mail.secretRef = new StorefrontSpec.SecretKeys("smtp");
+        // auth activates a rotated-in key after twice its key-ring reload interval (30 s by default)
+        spec.services.auth.env.add(new StorefrontSpec.EnvOverride("STOREFRONT_AUTH_KEY_DASH_RELOAD_DASH_SECONDS", "3"));
         // this machine's NATS is shared with other test runs: the shop's own stream and subjects
-        for (var service : dev.storefront.operator.model.ShopService.backends()) {
+        for (var service : ShopService.backends()) {
             var env = spec.services.get(service).env;
             env.add(new StorefrontSpec.EnvOverride("STOREFRONT_EVENTS_STREAM", prefix.toUpperCase(Locale.ROOT)));
             env.add(new StorefrontSpec.EnvOverride("STOREFRONT_EVENTS_SUBJECT_DASH_PREFIX", prefix));

@@ -84,13 +84,24 @@ final class Container {
         mainProcess().ifPresentOrElse(ProcessHandle::destroy, process::destroy);
         try {
             if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+                kill();
                 process.waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
+            kill();
         }
+    }
+
+    /**
+     * SIGKILL to everything in the container, main process first: the main process runs under another uid, which
+     * clears the parent-death signal that --kill-child sets, so killing unshare alone left it running (seen: operator
+     * pods of finished test runs still up, reparented to init, a quarter of an hour later).
+     */
+    void kill() {
+        var inside = process.toHandle().descendants().toList();
+        inside.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
     String tail(int lines) {

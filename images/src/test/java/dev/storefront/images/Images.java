@@ -9,7 +9,7 @@ import java.util.Map;
 
 /** The images the build produced ({@code <module>/target/jib-image.tar}), by the name Jib gave them: the node's image store. */
 final class Images {
-    /** Every runnable module, as the issue lists them: the eight services, web and the operator. */
+    /** Every runnable module, as the issue lists them: the nine services, web and the operator. */
     static final List<String> MODULES = List.of("services/auth", "services/catalog", "services/inventory", "services/cart",
             "services/order", "services/checkout", "services/payment", "services/notify", "services/analytics", "services/web", "operator");
 

@@ -33,12 +33,14 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +95,12 @@ public class StorefrontReconciler implements Reconciler<Storefront>, Cleaner<Sto
     private final StorefrontEvents events = new StorefrontEvents();
     /** Storefront -> when its cleanup first failed, for a deletion without a deletionTimestamp (never on a real server). */
     private final Map<ResourceID, Instant> cleanupStarted = new ConcurrentHashMap<>();
+
+    /** Besides the dependents' informers: the user's Secrets a Storefront names, so that their change acts at once. */
+    @Override
+    public List<EventSource<?, Storefront>> prepareEventSources(EventSourceContext<Storefront> context) {
+        return List.of(ReferencedSecrets.eventSource(context));
+    }
 
     @Override
     public UpdateControl<Storefront> reconcile(Storefront sf, Context<Storefront> context) throws Exception {

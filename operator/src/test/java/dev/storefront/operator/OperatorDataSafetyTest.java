@@ -4,29 +4,18 @@ import dev.storefront.operator.model.ShopService;
 import dev.storefront.operator.model.Storefront;
 import dev.storefront.operator.model.StorefrontSpec;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.javaoperatorsdk.operator.Operator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
+import static dev.storefront.operator.OperatorFixture.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -45,72 +34,46 @@ class OperatorDataSafetyTest {
     /** The cleanup bound for this test's operator (the default is 10 minutes). */
     static final Duration CLEANUP_TIMEOUT = Duration.ofSeconds(4);
 
-    private static KubernetesMockServer server;
-    private static KubernetesClient client;
-    private static Operator operator;
+    @RegisterExtension
+    static final OperatorFixture OPERATOR = OperatorFixture.withAgent("storefront-operator-data-safety-test")
+            .systemProperty(OperatorSettings.CLEANUP_TIMEOUT_PROPERTY, CLEANUP_TIMEOUT.toString());
     /** This run's namespaces start with it, so do the default database names made from them. */
-    private static final String RUN = TestSupport.uniquePrefix();
+    private static final String RUN = OPERATOR.dropAfterwards(TestSupport.uniquePrefix());
+    private static KubernetesClient client;
 
     @BeforeAll
-    static void startOperator() throws Exception {
-        System.setProperty(OperatorSettings.CLEANUP_TIMEOUT_PROPERTY, CLEANUP_TIMEOUT.toString());
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init();
-        client = server.createClient();
-        try (var crd = Files.newInputStream(TestSupport.generatedCrd())) {
-            client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
-        }
-        var settings = new OperatorSettings(Set.of(), "storefront-system", 0, false, "unused");
-        operator = Main.createOperator(server.createClient(), settings, overrider -> overrider
-                .withUseSSAToPatchPrimaryResource(false)
-                .withSSABasedCreateUpdateMatchForDependentResources(false)
-                .withCloseClientOnStop(true));
-        operator.start();
+    static void client() {
+        client = OPERATOR.client();
     }
 
-    @AfterAll
-    static void stopOperator() throws Exception {
-        System.clearProperty(OperatorSettings.CLEANUP_TIMEOUT_PROPERTY);
-        if (operator != null) {
-            operator.stop();
-        }
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.destroy();
-        }
-        TestSupport.dropAll(RUN);
-    }
 
     @Test
     void sameNamedStorefrontsInTwoNamespacesShareNoRoleAndDeletingOneLeavesTheOthersDatabases() throws Exception {
         String east = namespace("east");
         String west = namespace("west");
         for (String ns : List.of(east, west)) {
-            secret(ns, "pg-admin", Map.of("username", "postgres", "password", ""));
+            OPERATOR.secret(ns, "pg-admin", Map.of("username", "postgres", "password", ""));
             Storefront sf = externalStorefront(ns, "shop", "pg-admin");
             sf.getSpec().database.reclaimPolicy = StorefrontSpec.ReclaimPolicy.Delete;
-            create(sf);
+            OPERATOR.create(ns, sf);
         }
         String eastPrefix = RUN + "_east_shop";
         String westPrefix = RUN + "_west_shop";
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(condition(get(east, "shop"), Conditions.DATABASE_READY).getStatus()).isEqualTo("True");
-            assertThat(condition(get(west, "shop"), Conditions.DATABASE_READY).getStatus()).isEqualTo("True");
+            assertThat(condition(OPERATOR.get(east, "shop"), Conditions.DATABASE_READY).getStatus()).isEqualTo("True");
+            assertThat(condition(OPERATOR.get(west, "shop"), Conditions.DATABASE_READY).getStatus()).isEqualTo("True");
         });
         assertThat(TestSupport.rolesLike(eastPrefix + "_")).hasSize(ShopService.backends().size());
         assertThat(TestSupport.rolesLike(westPrefix + "_")).hasSize(ShopService.backends().size());
-        assertThat(secretValue(east, "shop-db-cart", "username")).isEqualTo(eastPrefix + "_cart");
-        assertThat(secretValue(west, "shop-db-cart", "username")).isEqualTo(westPrefix + "_cart");
+        assertThat(OPERATOR.secretValue(east, "shop-db-cart", "username")).isEqualTo(eastPrefix + "_cart");
+        assertThat(OPERATOR.secretValue(west, "shop-db-cart", "username")).isEqualTo(westPrefix + "_cart");
         // each role has its own Secret's password
-        assertThat(TestSupport.passwordMatches(eastPrefix + "_cart", secretValue(east, "shop-db-cart", "password"))).isTrue();
-        assertThat(TestSupport.passwordMatches(westPrefix + "_cart", secretValue(west, "shop-db-cart", "password"))).isTrue();
+        assertThat(TestSupport.passwordMatches(eastPrefix + "_cart", OPERATOR.secretValue(east, "shop-db-cart", "password"))).isTrue();
+        assertThat(TestSupport.passwordMatches(westPrefix + "_cart", OPERATOR.secretValue(west, "shop-db-cart", "password"))).isTrue();
 
         client.resources(Storefront.class).inNamespace(east).withName("shop").delete();
         await().atMost(DROP_WAIT).untilAsserted(() -> {
-            assertThat(get(east, "shop")).isNull();
+            assertThat(OPERATOR.get(east, "shop")).isNull();
             assertThat(TestSupport.databasesLike(eastPrefix + "_")).isEmpty();
         });
         assertThat(TestSupport.databasesLike(westPrefix + "_")).hasSize(ShopService.backends().size());
@@ -125,20 +88,20 @@ class OperatorDataSafetyTest {
             sql.execute("CREATE ROLE \"" + taken + "\" LOGIN PASSWORD 'TheirOwn1'");
             sql.execute("CREATE DATABASE \"" + taken + "\" OWNER \"" + taken + "\"");
         }
-        secret(ns, "pg-admin", Map.of("username", "postgres", "password", ""));
+        OPERATOR.secret(ns, "pg-admin", Map.of("username", "postgres", "password", ""));
         Storefront sf = externalStorefront(ns, "shop", "pg-admin");
         sf.getSpec().database.reclaimPolicy = StorefrontSpec.ReclaimPolicy.Delete;
-        create(sf);
+        OPERATOR.create(ns, sf);
         await().atMost(WAIT).untilAsserted(() -> {
-            Condition database = condition(get(ns, "shop"), Conditions.DATABASE_READY);
+            Condition database = condition(OPERATOR.get(ns, "shop"), Conditions.DATABASE_READY);
             assertThat(database.getReason()).isEqualTo("NotOwned");
             assertThat(database.getMessage()).contains(taken, "without the storefront.dev ownership mark");
-            assertThat(events(ns)).anySatisfy(e -> assertThat(e).startsWith("Warning NotOwned").contains(taken));
+            assertThat(OPERATOR.events(ns)).anySatisfy(e -> assertThat(e).startsWith("Warning NotOwned").contains(taken));
         });
         assertThat(TestSupport.passwordMatches(taken, "TheirOwn1")).as("its password was not touched").isTrue();
 
         client.resources(Storefront.class).inNamespace(ns).withName("shop").delete();
-        await().atMost(DROP_WAIT).untilAsserted(() -> assertThat(get(ns, "shop")).isNull());
+        await().atMost(DROP_WAIT).untilAsserted(() -> assertThat(OPERATOR.get(ns, "shop")).isNull());
         assertThat(TestSupport.databasesLike(RUN + "_foreign_shop_")).containsExactly(taken);
     }
 
@@ -148,7 +111,7 @@ class OperatorDataSafetyTest {
         var sf = new Storefront();
         sf.getMetadata().setName("kept");
         sf.getMetadata().setNamespace(ns);
-        String firstUid = create(sf).getMetadata().getUid();
+        String firstUid = OPERATOR.create(ns, sf).getMetadata().getUid();
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(client.secrets().inNamespace(ns).withName("kept-postgres-admin").get()).isNotNull();
             assertThat(client.apps().statefulSets().inNamespace(ns).withName("kept-postgres").get()).isNotNull();
@@ -158,7 +121,7 @@ class OperatorDataSafetyTest {
         // the StatefulSet controller gives the volume no owner reference either under this policy
         assertThat(client.apps().statefulSets().inNamespace(ns).withName("kept-postgres").get().getSpec()
                 .getPersistentVolumeClaimRetentionPolicy().getWhenDeleted()).isEqualTo("Retain");
-        String password = secretValue(ns, "kept-postgres-admin", "password");
+        String password = OPERATOR.secretValue(ns, "kept-postgres-admin", "password");
         // what initdb wrote into the kept volume: the superuser with that password (here on the local server)
         String superuser = RUN + "_retain_superuser";
         try (var connection = TestSupport.admin(); var sql = connection.createStatement()) {
@@ -166,17 +129,17 @@ class OperatorDataSafetyTest {
         }
 
         client.resources(Storefront.class).inNamespace(ns).withName("kept").delete();
-        await().atMost(WAIT).untilAsserted(() -> assertThat(get(ns, "kept")).isNull());
-        assertThat(events(ns)).anySatisfy(e -> assertThat(e).startsWith("Normal Retained").contains("kept-postgres-admin"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(OPERATOR.get(ns, "kept")).isNull());
+        assertThat(OPERATOR.events(ns)).anySatisfy(e -> assertThat(e).startsWith("Normal Retained").contains("kept-postgres-admin"));
 
         var again = new Storefront();
         again.getMetadata().setName("kept");
         again.getMetadata().setNamespace(ns);
-        assertThat(create(again).getMetadata().getUid()).isNotEqualTo(firstUid);
+        assertThat(OPERATOR.create(ns, again).getMetadata().getUid()).isNotEqualTo(firstUid);
         await().atMost(WAIT).untilAsserted(() ->
-                assertThat(condition(get(ns, "kept"), Conditions.DATABASE_READY).getReason()).isEqualTo("PostgresStarting"));
-        assertThat(secretValue(ns, "kept-postgres-admin", "password")).as("adopted, not regenerated").isEqualTo(password);
-        assertThat(TestSupport.passwordMatches(superuser, secretValue(ns, "kept-postgres-admin", "password")))
+                assertThat(condition(OPERATOR.get(ns, "kept"), Conditions.DATABASE_READY).getReason()).isEqualTo("PostgresStarting"));
+        assertThat(OPERATOR.secretValue(ns, "kept-postgres-admin", "password")).as("adopted, not regenerated").isEqualTo(password);
+        assertThat(TestSupport.passwordMatches(superuser, OPERATOR.secretValue(ns, "kept-postgres-admin", "password")))
                 .as("the adopted Secret logs in to the kept server").isTrue();
         var env = client.apps().statefulSets().inNamespace(ns).withName("kept-postgres").get().getSpec().getTemplate()
                 .getSpec().getContainers().getFirst().getEnv();
@@ -187,12 +150,12 @@ class OperatorDataSafetyTest {
     @Test
     void deletionWithTheAdminSecretGoneFinishesWithinTheBoundAndSaysWhy() throws Exception {
         String ns = namespace("orphan");
-        secret(ns, "pg-admin", Map.of("username", "postgres", "password", ""));
+        OPERATOR.secret(ns, "pg-admin", Map.of("username", "postgres", "password", ""));
         Storefront sf = externalStorefront(ns, "shop", "pg-admin");
         sf.getSpec().database.reclaimPolicy = StorefrontSpec.ReclaimPolicy.Delete;
-        create(sf);
+        OPERATOR.create(ns, sf);
         await().atMost(WAIT).untilAsserted(() ->
-                assertThat(condition(get(ns, "shop"), Conditions.DATABASE_READY).getStatus()).isEqualTo("True"));
+                assertThat(condition(OPERATOR.get(ns, "shop"), Conditions.DATABASE_READY).getStatus()).isEqualTo("True"));
         // namespace deletion removes the admin Secret before the finalizer runs
         client.secrets().inNamespace(ns).withName("pg-admin").delete();
         await().atMost(WAIT).until(() -> client.secrets().inNamespace(ns).withName("pg-admin").get() == null);
@@ -200,12 +163,12 @@ class OperatorDataSafetyTest {
         long start = System.nanoTime();
         client.resources(Storefront.class).inNamespace(ns).withName("shop").delete();
         await().atMost(CLEANUP_TIMEOUT.plus(WAIT)).pollInterval(Duration.ofMillis(200))
-                .until(() -> get(ns, "shop") == null);
+                .until(() -> OPERATOR.get(ns, "shop") == null);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         System.out.println("[data-safety] deletion with the admin Secret gone took " + took.toMillis() + " ms (bound "
                 + CLEANUP_TIMEOUT + ")");
         assertThat(took).isLessThan(CLEANUP_TIMEOUT.plus(Duration.ofSeconds(15)));
-        assertThat(events(ns)).anySatisfy(e -> assertThat(e).startsWith("Warning CleanupFailed").contains("pg-admin"))
+        assertThat(OPERATOR.events(ns)).anySatisfy(e -> assertThat(e).startsWith("Warning CleanupFailed").contains("pg-admin"))
                 .anySatisfy(e -> assertThat(e).startsWith("Warning CleanupAbandoned").contains(RUN + "_orphan_shop_cart"));
         assertThat(TestSupport.databasesLike(RUN + "_orphan_shop_")).as("left, and named in the Event")
                 .hasSize(ShopService.backends().size());
@@ -214,59 +177,51 @@ class OperatorDataSafetyTest {
     @Test
     void theSkipCleanupAnnotationLetsADeletionFinishWithoutTouchingTheDatabases() throws Exception {
         String ns = namespace("skip");
-        secret(ns, "pg-admin", Map.of("username", "postgres", "password", ""));
+        OPERATOR.secret(ns, "pg-admin", Map.of("username", "postgres", "password", ""));
         Storefront sf = externalStorefront(ns, "shop", "pg-admin");
         sf.getSpec().database.reclaimPolicy = StorefrontSpec.ReclaimPolicy.Delete;
         sf.getMetadata().setAnnotations(Map.of(Storefront.SKIP_CLEANUP_ANNOTATION, "true"));
-        create(sf);
+        OPERATOR.create(ns, sf);
         await().atMost(WAIT).untilAsserted(() ->
-                assertThat(condition(get(ns, "shop"), Conditions.DATABASE_READY).getStatus()).isEqualTo("True"));
+                assertThat(condition(OPERATOR.get(ns, "shop"), Conditions.DATABASE_READY).getStatus()).isEqualTo("True"));
         client.resources(Storefront.class).inNamespace(ns).withName("shop").delete();
-        await().atMost(WAIT).until(() -> get(ns, "shop") == null);
+        await().atMost(WAIT).until(() -> OPERATOR.get(ns, "shop") == null);
         assertThat(TestSupport.databasesLike(RUN + "_skip_shop_")).hasSize(ShopService.backends().size());
-        assertThat(events(ns)).anySatisfy(e -> assertThat(e).startsWith("Normal CleanupSkipped"));
+        assertThat(OPERATOR.events(ns)).anySatisfy(e -> assertThat(e).startsWith("Normal CleanupSkipped"));
     }
 
     @Test
     void aChangedSecretRollsThePodsAndALostDatabaseSecretReKeysTheRole() throws Exception {
         String ns = namespace("secrets");
-        secret(ns, "pg-admin", Map.of("username", "postgres", "password", ""));
-        secret(ns, "stripe", Map.of("secret-key", "sk_test_1", "webhook-secret", "whsec_1"));
+        OPERATOR.secret(ns, "pg-admin", Map.of("username", "postgres", "password", ""));
+        OPERATOR.secret(ns, "stripe", Map.of("secret-key", "sk_test_1", "webhook-secret", "whsec_1"));
         Storefront sf = externalStorefront(ns, "shop", "pg-admin");
         sf.getSpec().payment.provider = StorefrontSpec.PaymentProvider.stripe;
         sf.getSpec().payment.secretRef = new StorefrontSpec.StripeSecret();
         sf.getSpec().payment.secretRef.name = "stripe";
-        create(sf);
+        OPERATOR.create(ns, sf);
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(condition(get(ns, "shop"), Conditions.DATABASE_READY).getStatus()).isEqualTo("True");
+            assertThat(condition(OPERATOR.get(ns, "shop"), Conditions.DATABASE_READY).getStatus()).isEqualTo("True");
             assertThat(secretHash(ns, "shop-payment")).isNotNull();
             assertThat(secretHash(ns, "shop-cart")).isNotNull();
         });
         String paymentHash = secretHash(ns, "shop-payment");
         String cartHash = secretHash(ns, "shop-cart");
 
-        // a user's Secret is not watched: its change is applied at the next reconcile, which an annotation starts
-        client.secrets().inNamespace(ns).withName("stripe").edit(s -> {
-            s.getData().put("secret-key", Base64.getEncoder().encodeToString("sk_test_2".getBytes()));
-            return s;
-        });
-        client.resources(Storefront.class).inNamespace(ns).withName("shop")
-                .edit(s -> {
-                    s.getMetadata().setAnnotations(new HashMap<>(Map.of("example.com/rotated", "stripe")));
-                    return s;
-                });
+        // the user's Secret is watched: its change alone reconciles the Storefront that names it
+        OPERATOR.editSecret(ns, "stripe", "secret-key", "sk_test_2");
         await().atMost(WAIT).untilAsserted(() -> assertThat(secretHash(ns, "shop-payment")).isNotEqualTo(paymentHash));
         assertThat(secretHash(ns, "shop-cart")).as("cart does not read the Stripe Secret").isEqualTo(cartHash);
 
         // a generated database Secret lost: a new password, the role re-keyed to it, the pods rolled
         String role = RUN + "_secrets_shop_cart";
-        String oldPassword = secretValue(ns, "shop-db-cart", "password");
+        String oldPassword = OPERATOR.secretValue(ns, "shop-db-cart", "password");
         assertThat(TestSupport.passwordMatches(role, oldPassword)).isTrue();
         client.secrets().inNamespace(ns).withName("shop-db-cart").delete();
         await().atMost(WAIT).untilAsserted(() -> {
             Secret recreated = client.secrets().inNamespace(ns).withName("shop-db-cart").get();
             assertThat(recreated).isNotNull();
-            String password = secretValue(ns, "shop-db-cart", "password");
+            String password = OPERATOR.secretValue(ns, "shop-db-cart", "password");
             assertThat(password).isNotEqualTo(oldPassword);
             assertThat(TestSupport.passwordMatches(role, password)).as("the role has the new Secret's password").isTrue();
             assertThat(secretHash(ns, "shop-cart")).isNotEqualTo(cartHash);
@@ -274,11 +229,60 @@ class OperatorDataSafetyTest {
     }
 
     @Test
+    void aChangeToASecretTheStorefrontNamesReconcilesItAtOnceAndOtherSecretsTriggerNothing() throws Exception {
+        String ns = namespace("watch");
+        OPERATOR.secret(ns, "pg-admin", Map.of("username", "postgres", "password", ""));
+        OPERATOR.secret(ns, "smtp", Map.of("username", "mailer", "password", "pw-1"));
+        OPERATOR.secret(ns, "unrelated", Map.of("token", "a"));
+        Storefront sf = externalStorefront(ns, "shop", "pg-admin");
+        sf.getSpec().messaging.mode = StorefrontSpec.MessagingMode.External;
+        sf.getSpec().messaging.external = new StorefrontSpec.ExternalNats();
+        sf.getSpec().messaging.external.url = "nats://nats.example.com:4222";
+        sf.getSpec().mail.host = "smtp.example.com";
+        sf.getSpec().mail.secretRef = new StorefrontSpec.SecretKeys("smtp");
+        OPERATOR.create(ns, sf);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.apps().deployments().inNamespace(ns).list().getItems())
+                .hasSize(ShopService.values().length)
+                .noneMatch(dev.storefront.operator.dependent.DeploymentsDependent::waitingForDatabase));
+        // every pod ready: the shop turns Ready and nothing is rescheduled, so any later reconcile is an event's
+        client.apps().deployments().inNamespace(ns).list().getItems().forEach(OPERATOR::markReady);
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(condition(OPERATOR.get(ns, "shop"), Conditions.READY).getStatus()).isEqualTo("True"));
+        int[] last = {-1};
+        await().pollInterval(Duration.ofMillis(250)).during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> {
+            int now = OPERATOR.reconciles(ns, "shop");
+            boolean settled = now == last[0];
+            last[0] = now;
+            return settled;
+        });
+        int settled = OPERATOR.reconciles(ns, "shop");
+        String notifyHash = secretHash(ns, "shop-notify");
+        String cartHash = secretHash(ns, "shop-cart");
+
+        OPERATOR.editSecret(ns, "unrelated", "token", "b");
+        OPERATOR.secret(ns, "another-app", Map.of("password", "x"));
+        await().pollInterval(Duration.ofMillis(100)).during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                .until(() -> OPERATOR.reconciles(ns, "shop") == settled);
+
+        long start = System.nanoTime();
+        OPERATOR.editSecret(ns, "smtp", "password", "pw-2");
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> !notifyHash.equals(secretHash(ns, "shop-notify")));
+        System.out.println("[data-safety] SMTP Secret edited -> notify's pod template hash changed in "
+                + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+        assertThat(OPERATOR.reconciles(ns, "shop")).isGreaterThan(settled);
+        // the user's Secret is only watched: the reconcile that followed its change left it as the user wrote it
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).ignoreExceptions()
+                .until(() -> "pw-2".equals(OPERATOR.secretValue(ns, "smtp", "password")));
+        assertThat(secretHash(ns, "shop-cart")).as("cart does not read the SMTP Secret").isEqualTo(cartHash);
+    }
+
+    @Test
     void serviceDeploymentsWaitAtZeroReplicasForTheirDatabaseAndTheStatusSaysSo() throws Exception {
         String ns = namespace("order");
-        create(externalStorefront(ns, "shop", "pg-admin"));
+        OPERATOR.create(ns, externalStorefront(ns, "shop", "pg-admin"));
         await().atMost(WAIT).untilAsserted(() -> {
-            Storefront current = get(ns, "shop");
+            Storefront current = OPERATOR.get(ns, "shop");
             Condition services = condition(current, Conditions.SERVICES_READY);
             assertThat(services.getReason()).isEqualTo("WaitingForDatabase");
             assertThat(services.getMessage()).contains("shop-cart", "AdminSecretNotFound", "pg-admin");
@@ -292,11 +296,11 @@ class OperatorDataSafetyTest {
         assertThat(client.apps().deployments().inNamespace(ns).withName("shop-cart").get().getSpec().getReplicas()).isZero();
         assertThat(client.apps().deployments().inNamespace(ns).withName("shop-web").get().getSpec().getReplicas())
                 .as("web has no database").isEqualTo(1);
-        assertThat(events(ns)).anySatisfy(e -> assertThat(e).startsWith("Warning AdminSecretNotFound"));
+        assertThat(OPERATOR.events(ns)).anySatisfy(e -> assertThat(e).startsWith("Warning AdminSecretNotFound"));
 
-        secret(ns, "pg-admin", Map.of("username", "postgres", "password", ""));
+        OPERATOR.secret(ns, "pg-admin", Map.of("username", "postgres", "password", ""));
         await().atMost(WAIT).untilAsserted(() -> {
-            Storefront current = get(ns, "shop");
+            Storefront current = OPERATOR.get(ns, "shop");
             assertThat(condition(current, Conditions.DATABASE_READY).getStatus()).isEqualTo("True");
             assertThat(condition(current, Conditions.STALLED).getStatus()).isEqualTo("False");
             assertThat(condition(current, Conditions.RECONCILING).getStatus()).as("pods still to start").isEqualTo("True");
@@ -312,9 +316,9 @@ class OperatorDataSafetyTest {
         var sf = new Storefront();
         sf.getMetadata().setName("shop");
         sf.getMetadata().setNamespace(ns);
-        create(sf);
+        OPERATOR.create(ns, sf);
         await().atMost(WAIT).untilAsserted(() ->
-                assertThat(condition(get(ns, "shop"), Conditions.RECONCILIATION_PAUSED).getStatus()).isEqualTo("False"));
+                assertThat(condition(OPERATOR.get(ns, "shop"), Conditions.RECONCILIATION_PAUSED).getStatus()).isEqualTo("False"));
         long start = System.nanoTime();
         client.resources(Storefront.class).inNamespace(ns).withName("shop").edit(s -> {
             s.getMetadata().setAnnotations(new HashMap<>(Map.of(Storefront.PAUSED_ANNOTATION, "true")));
@@ -322,26 +326,26 @@ class OperatorDataSafetyTest {
         });
         // well inside the 15 s recheck of a shop still starting: the annotation itself started the reconcile
         await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-                assertThat(condition(get(ns, "shop"), Conditions.RECONCILIATION_PAUSED).getStatus()).isEqualTo("True"));
+                assertThat(condition(OPERATOR.get(ns, "shop"), Conditions.RECONCILIATION_PAUSED).getStatus()).isEqualTo("True"));
         System.out.println("[data-safety] pause annotation -> ReconciliationPaused=True in "
                 + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
-        assertThat(events(ns)).anySatisfy(e -> assertThat(e).startsWith("Normal Paused"))
+        assertThat(OPERATOR.events(ns)).anySatisfy(e -> assertThat(e).startsWith("Normal Paused"))
                 .anySatisfy(e -> assertThat(e).startsWith("Normal PostgresStarting"));
         // deduplicated: the same state reported again is not another Event
-        var count = events(ns).size();
+        var count = OPERATOR.events(ns).size();
         client.resources(Storefront.class).inNamespace(ns).withName("shop").edit(s -> {
             s.getMetadata().getAnnotations().put("example.com/touched", "1");
             return s;
         });
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> events(ns).size() == count);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> OPERATOR.events(ns).size() == count);
     }
 
     // ---- helpers
 
     private static String secretHash(String ns, String deployment) {
-        var d = client.apps().deployments().inNamespace(ns).withName(deployment).get();
-        return d == null ? null : d.getSpec().getTemplate().getMetadata().getAnnotations().get(StorefrontNames.SECRET_HASH_ANNOTATION);
+        return OPERATOR.podAnnotation(ns, deployment, StorefrontNames.SECRET_HASH_ANNOTATION);
     }
+
 
     static Storefront externalStorefront(String ns, String name, String adminSecret) {
         var sf = new Storefront();
@@ -358,42 +362,12 @@ class OperatorDataSafetyTest {
 
     /** A namespace of this run: its name starts with the run's prefix, so do the database names made from it. */
     private static String namespace(String suffix) {
-        String name = RUN.replace('_', '-') + "-" + suffix;
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
-        return name;
+        return OPERATOR.namespace(RUN.replace('_', '-') + "-" + suffix);
     }
 
-    private static Storefront create(Storefront sf) {
-        return client.resource(sf).create();
-    }
 
-    private static Storefront get(String ns, String name) {
-        return client.resources(Storefront.class).inNamespace(ns).withName(name).get();
-    }
 
-    private static Condition condition(Storefront sf, String type) {
-        assertThat(sf).isNotNull();
-        assertThat(sf.getStatus()).isNotNull();
-        Condition condition = Conditions.find(sf.getStatus().conditions, type);
-        assertThat(condition).as("condition " + type).isNotNull();
-        return condition;
-    }
 
-    /** "type reason message" of each Event in the namespace. */
-    private static List<String> events(String ns) {
-        return client.v1().events().inNamespace(ns).list().getItems().stream()
-                .map(e -> e.getType() + " " + e.getReason() + " " + e.getMessage()).toList();
-    }
 
-    private static void secret(String ns, String name, Map<String, String> values) {
-        var data = values.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
-                e -> Base64.getEncoder().encodeToString(e.getValue().getBytes())));
-        client.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
-                .withData(data).build()).create();
-    }
 
-    private static String secretValue(String ns, String name, String key) {
-        Secret secret = client.secrets().inNamespace(ns).withName(name).get();
-        return new String(Base64.getDecoder().decode(secret.getData().get(key)));
-    }
 }

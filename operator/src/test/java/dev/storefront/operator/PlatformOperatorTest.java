@@ -8,33 +8,23 @@ import dev.storefront.operator.model.StorefrontSpec;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GroupVersionKindPlural;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,45 +40,20 @@ class PlatformOperatorTest {
     private static final String OPERATOR_AGENT = "storefront-operator-platform-test";
     private static final Duration WAIT = Duration.ofSeconds(40);
 
-    private static KubernetesMockServer server;
+    @RegisterExtension
+    static final OperatorFixture OPERATOR = OperatorFixture.withAgent(OPERATOR_AGENT);
     private static KubernetesClient client;
-    private static Operator operator;
 
     @BeforeAll
-    static void startOperator() throws Exception {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init();
-        client = server.createClient();
-        try (var crd = Files.newInputStream(TestSupport.generatedCrd())) {
-            client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
-        }
-        var operatorClient = server.createClient(builder -> builder.editOrNewConfig().withUserAgent(OPERATOR_AGENT).endConfig());
-        var settings = new OperatorSettings(Set.of(), "storefront-system", 0, false, "unused");
-        operator = Main.createOperator(operatorClient, settings, overrider -> overrider
-                .withUseSSAToPatchPrimaryResource(false)
-                .withSSABasedCreateUpdateMatchForDependentResources(false)
-                .withCloseClientOnStop(true));
-        operator.start();
+    static void client() {
+        client = OPERATOR.client();
     }
 
-    @AfterAll
-    static void stopOperator() {
-        if (operator != null) {
-            operator.stop();
-        }
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.destroy();
-        }
-    }
 
     @Test
     @Order(1)
     void cloudNativePgClusterKeepsAUsersStanzasAndGetsDatabasesManagedRolesAndAScheduledBackup() {
-        String ns = namespace("cnpg");
+        String ns = OPERATOR.namespace("cnpg");
         var sf = new Storefront();
         sf.getMetadata().setName("shop");
         sf.getMetadata().setNamespace(ns);
@@ -146,7 +111,7 @@ class PlatformOperatorTest {
                 return d;
             });
         }
-        edit(ns, "shop", s -> {
+        OPERATOR.edit(ns, "shop", s -> {
             s.getSpec().database.cloudNativePG.instances = 3;
             s.getSpec().database.cloudNativePG.storageSize = "5Gi";
             s.getSpec().database.backup.schedule = "@daily";
@@ -166,12 +131,12 @@ class PlatformOperatorTest {
             assertThat(ready.getReason()).isEqualTo("Provisioned");
         });
         // the user's stanza also survives a reconcile that finds nothing of the operator's to change
-        edit(ns, "shop", s -> s.getSpec().demoData = true);
+        OPERATOR.edit(ns, "shop", s -> s.getSpec().demoData = true);
         await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() ->
                 assertThat(spec(get(ns, CnpgCluster.GVK, "shop-db"))).containsEntry("backup", userBackup));
 
         // no backup in the spec: the ScheduledBackup goes, the Cluster stays
-        edit(ns, "shop", s -> s.getSpec().database.backup = null);
+        OPERATOR.edit(ns, "shop", s -> s.getSpec().database.backup = null);
         await().atMost(WAIT).untilAsserted(() -> assertThat(get(ns, CnpgCluster.SCHEDULED_BACKUP_GVK, "shop-db-backup")).isNull());
         assertThat(spec(get(ns, CnpgCluster.GVK, "shop-db"))).containsEntry("backup", userBackup);
     }
@@ -179,7 +144,7 @@ class PlatformOperatorTest {
     @Test
     @Order(2)
     void messagingReplicasThreeMakesAJetStreamClusterWithAUserPerService() throws Exception {
-        String ns = namespace("nats");
+        String ns = OPERATOR.namespace("nats");
         var sf = new Storefront();
         sf.getMetadata().setName("shop");
         sf.getMetadata().setNamespace(ns);
@@ -205,15 +170,15 @@ class PlatformOperatorTest {
         assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
         assertThat(headless.getSpec().getPublishNotReadyAddresses()).isTrue();
 
-        String conf = secretValue(ns, "shop-nats-config", "nats.conf");
+        String conf = OPERATOR.secretValue(ns, "shop-nats-config", "nats.conf");
         for (ShopService service : ShopService.backends()) {
-            assertThat(secretValue(ns, "shop-nats-" + service.id(), "username")).isEqualTo(service.id());
-            String password = secretValue(ns, "shop-nats-" + service.id(), "password");
+            assertThat(OPERATOR.secretValue(ns, "shop-nats-" + service.id(), "username")).isEqualTo(service.id());
+            String password = OPERATOR.secretValue(ns, "shop-nats-" + service.id(), "password");
             assertThat(password).hasSize(32);
             assertThat(conf).contains("{ user: \"" + service.id() + "\", password: \"" + password + "\" }");
         }
         assertThat(conf).doesNotContain("user: \"web\"").contains("server_name: $POD_NAME")
-                .contains("nats-route://route:" + secretValue(ns, "shop-nats-config", "route-password")
+                .contains("nats-route://route:" + OPERATOR.secretValue(ns, "shop-nats-config", "route-password")
                         + "@shop-nats-2.shop-nats-cluster.nats.svc:6222");
         assertNatsServerAccepts(conf);
 
@@ -234,12 +199,12 @@ class PlatformOperatorTest {
 
         // a lost login is generated again; the servers' configuration follows and their pods roll
         String hash = nats.getSpec().getTemplate().getMetadata().getAnnotations().get("storefront.dev/config-hash");
-        String oldPassword = secretValue(ns, "shop-nats-cart", "password");
+        String oldPassword = OPERATOR.secretValue(ns, "shop-nats-cart", "password");
         client.secrets().inNamespace(ns).withName("shop-nats-cart").delete();
         await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-            String password = secretValue(ns, "shop-nats-cart", "password");
+            String password = OPERATOR.secretValue(ns, "shop-nats-cart", "password");
             assertThat(password).isNotEqualTo(oldPassword);
-            assertThat(secretValue(ns, "shop-nats-config", "nats.conf")).contains(password).doesNotContain(oldPassword);
+            assertThat(OPERATOR.secretValue(ns, "shop-nats-config", "nats.conf")).contains(password).doesNotContain(oldPassword);
             assertThat(client.apps().statefulSets().inNamespace(ns).withName("shop-nats").get().getSpec().getTemplate()
                     .getMetadata().getAnnotations().get("storefront.dev/config-hash")).isNotEqualTo(hash);
         });
@@ -248,7 +213,7 @@ class PlatformOperatorTest {
     @Test
     @Order(3)
     void networkPoliciesLetOnlyDatabaseAndMessagingUsersOutToThemAndTheMonitoringNamespaceIn() {
-        String ns = namespace("netpol");
+        String ns = OPERATOR.namespace("netpol");
         var sf = new Storefront();
         sf.getMetadata().setName("shop");
         sf.getMetadata().setNamespace(ns);
@@ -348,10 +313,6 @@ class PlatformOperatorTest {
         assertThat(run.exitValue()).as(output).isZero();
     }
 
-    private static String secretValue(String ns, String name, String key) {
-        var secret = client.secrets().inNamespace(ns).withName(name).get();
-        return new String(java.util.Base64.getDecoder().decode(secret.getData().get(key)));
-    }
 
     @Test
     @Order(4)
@@ -379,20 +340,7 @@ class PlatformOperatorTest {
     @Test
     @Order(100)
     void everyApiCallTheOperatorMadeIsGrantedByTheChartsClusterRole() throws Exception {
-        var used = new TreeSet<OperatorPermissions.Permission>();
-        int requests = server.getRequestCount();
-        for (int i = 0; i < requests; i++) {
-            RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
-            if (request == null) {
-                break;
-            }
-            if (OPERATOR_AGENT.equals(request.getHeader("User-Agent"))) {
-                var permission = OperatorPermissions.forRequest(request.getMethod(), request.getPath());
-                if (permission != null) {
-                    used.add(permission);
-                }
-            }
-        }
+        var used = OPERATOR.permissionsUsed();
         assertThat(used).extracting(OperatorPermissions.Permission::toString).contains("postgresql.cnpg.io/clusters:patch",
                 "postgresql.cnpg.io/databases:create", "postgresql.cnpg.io/scheduledbackups:delete");
         assertThat(HelmChartTest.renderedClusterRolePermissions()).containsAll(used);
@@ -404,10 +352,6 @@ class PlatformOperatorTest {
         return copy;
     }
 
-    private static String namespace(String name) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
-        return name;
-    }
 
     private static GenericKubernetesResource get(String ns, GroupVersionKindPlural gvk, String name) {
         return client.genericKubernetesResources(GenericChildren.definition(gvk)).inNamespace(ns).withName(name).get();
@@ -418,13 +362,4 @@ class PlatformOperatorTest {
         return (Map<String, Object>) resource.getAdditionalProperties().get("spec");
     }
 
-    private static void edit(String ns, String name, java.util.function.Consumer<Storefront> change) {
-        await().atMost(WAIT).ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class).until(() -> {
-            client.resources(Storefront.class).inNamespace(ns).withName(name).edit(s -> {
-                change.accept(s);
-                return s;
-            });
-            return true;
-        });
-    }
 }

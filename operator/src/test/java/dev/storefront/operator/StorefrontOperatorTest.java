@@ -8,40 +8,28 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.javaoperatorsdk.operator.Operator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static dev.storefront.operator.OperatorFixture.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -70,50 +58,21 @@ class StorefrontOperatorTest {
             "NATS_USER", "NATS_PASSWORD", "STOREFRONT_EVENTS_REPLICAS");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private static KubernetesMockServer server;
+    @RegisterExtension
+    static final OperatorFixture OPERATOR = OperatorFixture.withAgent(OPERATOR_AGENT);
     private static KubernetesClient client;
-    private static Operator operator;
-    private static final List<String> prefixes = new ArrayList<>();
 
     @BeforeAll
-    static void startOperator() throws Exception {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init();
-        client = server.createClient();
-        try (var crd = Files.newInputStream(TestSupport.generatedCrd())) {
-            client.resource(client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class)).create();
-        }
-        var operatorClient = server.createClient(builder -> builder.editOrNewConfig().withUserAgent(OPERATOR_AGENT).endConfig());
-        var settings = new OperatorSettings(Set.of(), "storefront-system", 0, false, "unused");
-        operator = Main.createOperator(operatorClient, settings, overrider -> overrider
-                .withUseSSAToPatchPrimaryResource(false)
-                .withSSABasedCreateUpdateMatchForDependentResources(false)
-                .withCloseClientOnStop(true));
-        operator.start();
+    static void client() {
+        client = OPERATOR.client();
     }
 
-    @AfterAll
-    static void stopOperator() throws Exception {
-        if (operator != null) {
-            operator.stop();
-        }
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.destroy();
-        }
-        for (String prefix : prefixes) {
-            TestSupport.dropAll(prefix);
-        }
-    }
 
     @Test
     @Order(1)
     void kindExampleCreatesExactlyTheExpectedResourcesOwnedByTheStorefront() throws Exception {
-        String ns = namespace("kind");
-        Storefront sf = create(ns, TestSupport.example(client, "kind-dev.yaml"));
+        String ns = OPERATOR.namespace("kind");
+        Storefront sf = OPERATOR.create(ns, TestSupport.example(client, "kind-dev.yaml"));
         String name = sf.getMetadata().getName();
 
         var expectedServices = new TreeSet<String>();
@@ -206,7 +165,7 @@ class StorefrontOperatorTest {
 
         // the in-cluster database has no ready pod in the mock: said so, not a crash
         await().atMost(WAIT).untilAsserted(() -> {
-            Storefront current = get(ns, name);
+            Storefront current = OPERATOR.get(ns, name);
             assertThat(condition(current, Conditions.DATABASE_READY).getReason()).isEqualTo("PostgresStarting");
             assertThat(condition(current, Conditions.READY).getStatus()).isEqualTo("False");
             assertThat(current.getStatus().observedGeneration).isEqualTo(current.getMetadata().getGeneration());
@@ -218,21 +177,20 @@ class StorefrontOperatorTest {
     @Test
     @Order(2)
     void productionExampleProvisionsDatabasesBecomesReadyAndItsFinalizerDropsThemOnDelete() throws Exception {
-        String ns = namespace("prod");
-        String prefix = TestSupport.uniquePrefix();
-        prefixes.add(prefix);
+        String ns = OPERATOR.namespace("prod");
+        String prefix = OPERATOR.dropAfterwards(TestSupport.uniquePrefix());
         Storefront sf = TestSupport.example(client, "production.yaml");
         // point the example at the local PostgreSQL, under names of our own
         sf.getSpec().database.external.host = TestSupport.PG_HOST;
         sf.getSpec().database.external.sslMode = "disable";
         sf.getSpec().database.namePrefix = prefix;
         sf.getSpec().database.reclaimPolicy = StorefrontSpec.ReclaimPolicy.Delete;
-        secret(ns, "storefront-db-admin", Map.of("username", "postgres", "password", ""));
-        secret(ns, "storefront-stripe", Map.of("secret-key", "sk_test_x", "webhook-secret", "whsec_x"));
-        secret(ns, "storefront-smtp", Map.of("username", "mailer", "password", "pw"));
-        secret(ns, "storefront-nats", Map.of("url", "nats://u:p@nats.messaging.svc:4222"));
-        secret(ns, "shop-example-com-tls", Map.of("tls.crt", "crt", "tls.key", "key"));
-        create(ns, sf);
+        OPERATOR.secret(ns, "storefront-db-admin", Map.of("username", "postgres", "password", ""));
+        OPERATOR.secret(ns, "storefront-stripe", Map.of("secret-key", "sk_test_x", "webhook-secret", "whsec_x"));
+        OPERATOR.secret(ns, "storefront-smtp", Map.of("username", "mailer", "password", "pw"));
+        OPERATOR.secret(ns, "storefront-nats", Map.of("url", "nats://u:p@nats.messaging.svc:4222"));
+        OPERATOR.secret(ns, "shop-example-com-tls", Map.of("tls.crt", "crt", "tls.key", "key"));
+        OPERATOR.create(ns, sf);
         String name = sf.getMetadata().getName();
 
         await().atMost(WAIT).untilAsserted(() -> {
@@ -259,10 +217,10 @@ class StorefrontOperatorTest {
 
         // databases and roles really exist on the server
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(condition(get(ns, name), Conditions.DATABASE_READY).getStatus()).isEqualTo("True");
+            assertThat(condition(OPERATOR.get(ns, name), Conditions.DATABASE_READY).getStatus()).isEqualTo("True");
             assertThat(TestSupport.databasesLike(prefix)).hasSize(ShopService.backends().size()).contains(prefix + "_auth", prefix + "_order");
         });
-        assertThat(get(ns, name).getStatus().databases).allSatisfy(db -> assertThat(db.applied).isTrue());
+        assertThat(OPERATOR.get(ns, name).getStatus().databases).allSatisfy(db -> assertThat(db.applied).isTrue());
 
         // the Deployments held until the databases existed are released
         await().atMost(WAIT).untilAsserted(() -> assertThat(client.apps().deployments().inNamespace(ns).list().getItems())
@@ -271,12 +229,12 @@ class StorefrontOperatorTest {
                 .as("released at its autoscaler's minimum; the HPA owns the count from there").isEqualTo(3);
 
         // pods become ready in the "cluster": the status follows
-        assertThat(condition(get(ns, name), Conditions.READY).getStatus()).isEqualTo("False");
+        assertThat(condition(OPERATOR.get(ns, name), Conditions.READY).getStatus()).isEqualTo("False");
         for (Deployment deployment : client.apps().deployments().inNamespace(ns).list().getItems()) {
-            markReady(deployment);
+            OPERATOR.markReady(deployment);
         }
         await().atMost(WAIT).untilAsserted(() -> {
-            Storefront current = get(ns, name);
+            Storefront current = OPERATOR.get(ns, name);
             assertThat(condition(current, Conditions.SERVICES_READY).getStatus()).isEqualTo("True");
             assertThat(condition(current, Conditions.READY).getStatus()).isEqualTo("True");
             assertThat(condition(current, Conditions.DEGRADED).getStatus()).isEqualTo("False");
@@ -284,7 +242,7 @@ class StorefrontOperatorTest {
             assertThat(current.getStatus().services).filteredOn(s -> s.name.equals("catalog")).singleElement()
                     .satisfies(s -> assertThat(s.readyReplicas).isEqualTo(3));
         });
-        assertThat(get(ns, name).getMetadata().getFinalizers()).isNotEmpty();
+        assertThat(OPERATOR.get(ns, name).getMetadata().getFinalizers()).isNotEmpty();
 
         client.resources(Storefront.class).inNamespace(ns).withName(name).delete();
         await().atMost(WAIT).untilAsserted(() -> {
@@ -297,14 +255,13 @@ class StorefrontOperatorTest {
     @Test
     @Order(3)
     void retainKeepsTheDatabasesWhenTheStorefrontIsDeleted() throws Exception {
-        String ns = namespace("retain");
-        String prefix = TestSupport.uniquePrefix();
-        prefixes.add(prefix);
-        secret(ns, "pg-admin", Map.of("username", "postgres"));
+        String ns = OPERATOR.namespace("retain");
+        String prefix = OPERATOR.dropAfterwards(TestSupport.uniquePrefix());
+        OPERATOR.secret(ns, "pg-admin", Map.of("username", "postgres"));
         Storefront sf = externalStorefront(ns, "retained", prefix, "pg-admin");
-        create(ns, sf);
+        OPERATOR.create(ns, sf);
         await().atMost(WAIT).untilAsserted(() ->
-                assertThat(condition(get(ns, "retained"), Conditions.DATABASE_READY).getStatus()).isEqualTo("True"));
+                assertThat(condition(OPERATOR.get(ns, "retained"), Conditions.DATABASE_READY).getStatus()).isEqualTo("True"));
         client.resources(Storefront.class).inNamespace(ns).withName("retained").delete();
         await().atMost(WAIT).until(() -> client.resources(Storefront.class).inNamespace(ns).withName("retained").get() == null);
         assertThat(TestSupport.databasesLike(prefix)).hasSize(ShopService.backends().size());
@@ -313,10 +270,10 @@ class StorefrontOperatorTest {
     @Test
     @Order(4)
     void aMissingAdminSecretGivesDatabaseReadyFalseWithTheReason() throws Exception {
-        String ns = namespace("nosecret");
-        create(ns, externalStorefront(ns, "unprovisioned", TestSupport.uniquePrefix(), "does-not-exist"));
+        String ns = OPERATOR.namespace("nosecret");
+        OPERATOR.create(ns, externalStorefront(ns, "unprovisioned", TestSupport.uniquePrefix(), "does-not-exist"));
         await().atMost(WAIT).untilAsserted(() -> {
-            Storefront current = get(ns, "unprovisioned");
+            Storefront current = OPERATOR.get(ns, "unprovisioned");
             Condition database = condition(current, Conditions.DATABASE_READY);
             assertThat(database.getStatus()).isEqualTo("False");
             assertThat(database.getReason()).isEqualTo("AdminSecretNotFound");
@@ -333,25 +290,24 @@ class StorefrontOperatorTest {
     @Test
     @Order(5)
     void scalingAServiceChangesItsDeploymentBudgetAndAutoscaler() throws Exception {
-        String ns = namespace("scale");
-        String prefix = TestSupport.uniquePrefix();
-        prefixes.add(prefix);
+        String ns = OPERATOR.namespace("scale");
+        String prefix = OPERATOR.dropAfterwards(TestSupport.uniquePrefix());
         // on the local PostgreSQL: backends are held at 0 replicas until their database exists
-        secret(ns, "pg-admin", Map.of("username", "postgres"));
-        create(ns, externalStorefront(ns, "scaled", prefix, "pg-admin"));
+        OPERATOR.secret(ns, "pg-admin", Map.of("username", "postgres"));
+        OPERATOR.create(ns, externalStorefront(ns, "scaled", prefix, "pg-admin"));
         await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(ns).withName("scaled-catalog").get() != null
                 && !dev.storefront.operator.dependent.DeploymentsDependent.waitingForDatabase(
                         client.apps().deployments().inNamespace(ns).withName("scaled-catalog").get()));
-        String authPassword = secretValue(ns, "scaled-db-auth", "password");
+        String authPassword = OPERATOR.secretValue(ns, "scaled-db-auth", "password");
 
-        edit(ns, "scaled", s -> s.getSpec().services.catalog.replicas = 3);
+        OPERATOR.edit(ns, "scaled", s -> s.getSpec().services.catalog.replicas = 3);
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(client.apps().deployments().inNamespace(ns).withName("scaled-catalog").get().getSpec().getReplicas())
                     .isEqualTo(3);
             assertThat(client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("scaled-catalog").get()).isNotNull();
         });
 
-        edit(ns, "scaled", s -> {
+        OPERATOR.edit(ns, "scaled", s -> {
             var autoscaling = new StorefrontSpec.Autoscaling();
             autoscaling.minReplicas = 2;
             autoscaling.maxReplicas = 5;
@@ -365,11 +321,11 @@ class StorefrontOperatorTest {
             assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("scaled-cart");
         });
 
-        edit(ns, "scaled", s -> s.getSpec().services.cart.autoscaling.maxReplicas = 9);
+        OPERATOR.edit(ns, "scaled", s -> s.getSpec().services.cart.autoscaling.maxReplicas = 9);
         await().atMost(WAIT).untilAsserted(() -> assertThat(client.autoscaling().v2().horizontalPodAutoscalers()
                 .inNamespace(ns).withName("scaled-cart").get().getSpec().getMaxReplicas()).isEqualTo(9));
 
-        edit(ns, "scaled", s -> {
+        OPERATOR.edit(ns, "scaled", s -> {
             s.getSpec().services.cart.autoscaling = null;
             s.getSpec().services.catalog.replicas = 1;
         });
@@ -379,26 +335,26 @@ class StorefrontOperatorTest {
             assertThat(client.apps().deployments().inNamespace(ns).withName("scaled-catalog").get().getSpec().getReplicas())
                     .isEqualTo(1);
         });
-        assertThat(secretValue(ns, "scaled-db-auth", "password")).as("passwords are never regenerated").isEqualTo(authPassword);
+        assertThat(OPERATOR.secretValue(ns, "scaled-db-auth", "password")).as("passwords are never regenerated").isEqualTo(authPassword);
     }
 
     @Test
     @Order(6)
     void removingTheGatewayRemovesTheIngressAndAParentRefMakesAnHttpRoute() throws Exception {
-        String ns = namespace("gateway");
+        String ns = OPERATOR.namespace("gateway");
         var sf = new Storefront();
         sf.getMetadata().setName("gw");
         sf.getSpec().gateway = new StorefrontSpec.Gateway();
         sf.getSpec().gateway.host = "shop.example.org";
-        create(ns, sf);
+        OPERATOR.create(ns, sf);
         await().atMost(WAIT).until(() -> client.network().v1().ingresses().inNamespace(ns).withName("gw").get() != null);
 
-        edit(ns, "gw", s -> s.getSpec().gateway = null);
+        OPERATOR.edit(ns, "gw", s -> s.getSpec().gateway = null);
         await().atMost(WAIT).until(() -> client.network().v1().ingresses().inNamespace(ns).withName("gw").get() == null);
         await().atMost(WAIT).untilAsserted(() ->
-                assertThat(condition(get(ns, "gw"), Conditions.GATEWAY_READY).getReason()).isEqualTo("NotConfigured"));
+                assertThat(condition(OPERATOR.get(ns, "gw"), Conditions.GATEWAY_READY).getReason()).isEqualTo("NotConfigured"));
 
-        edit(ns, "gw", s -> {
+        OPERATOR.edit(ns, "gw", s -> {
             s.getSpec().gateway = new StorefrontSpec.Gateway();
             s.getSpec().gateway.host = "shop.example.org";
             s.getSpec().gateway.parentRef = new StorefrontSpec.ParentRef();
@@ -418,42 +374,42 @@ class StorefrontOperatorTest {
     @Test
     @Order(7)
     void pausedStorefrontsAreLeftAloneAndSaySo() throws Exception {
-        String ns = namespace("paused");
+        String ns = OPERATOR.namespace("paused");
         var sf = new Storefront();
         sf.getMetadata().setName("still");
-        create(ns, sf);
+        OPERATOR.create(ns, sf);
         await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(ns).withName("still-web").get() != null);
-        edit(ns, "still", s -> {
+        OPERATOR.edit(ns, "still", s -> {
             s.getSpec().paused = true;
             s.getSpec().services.web.replicas = 4;
         });
         await().atMost(WAIT).untilAsserted(() -> {
-            Condition paused = condition(get(ns, "still"), Conditions.RECONCILIATION_PAUSED);
+            Condition paused = condition(OPERATOR.get(ns, "still"), Conditions.RECONCILIATION_PAUSED);
             assertThat(paused.getStatus()).isEqualTo("True");
             assertThat(paused.getReason()).isEqualTo("Paused");
         });
         assertThat(client.apps().deployments().inNamespace(ns).withName("still-web").get().getSpec().getReplicas()).isEqualTo(1);
 
-        edit(ns, "still", s -> s.getSpec().paused = false);
+        OPERATOR.edit(ns, "still", s -> s.getSpec().paused = false);
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(client.apps().deployments().inNamespace(ns).withName("still-web").get().getSpec().getReplicas()).isEqualTo(4);
-            assertThat(condition(get(ns, "still"), Conditions.RECONCILIATION_PAUSED).getStatus()).isEqualTo("False");
+            assertThat(condition(OPERATOR.get(ns, "still"), Conditions.RECONCILIATION_PAUSED).getStatus()).isEqualTo("False");
         });
     }
 
     @Test
     @Order(8)
     void autoscalingWithMinAboveMaxIsReportedInStatusWithoutTouchingAnything() throws Exception {
-        String ns = namespace("invalid");
+        String ns = OPERATOR.namespace("invalid");
         var sf = new Storefront();
         sf.getMetadata().setName("bad");
         var autoscaling = new StorefrontSpec.Autoscaling();
         autoscaling.minReplicas = 6;
         autoscaling.maxReplicas = 3;
         sf.getSpec().services.order.autoscaling = autoscaling;
-        create(ns, sf);
+        OPERATOR.create(ns, sf);
         await().atMost(WAIT).untilAsserted(() -> {
-            Storefront current = get(ns, "bad");
+            Storefront current = OPERATOR.get(ns, "bad");
             assertThat(condition(current, Conditions.READY).getReason()).isEqualTo("InvalidSpec");
             assertThat(condition(current, Conditions.DEGRADED).getStatus()).isEqualTo("True");
             assertThat(condition(current, Conditions.DEGRADED).getMessage()).contains("minReplicas (6) exceeds maxReplicas (3)");
@@ -465,21 +421,7 @@ class StorefrontOperatorTest {
     @Order(100)
     void everyApiCallTheOperatorMadeIsGrantedByTheChartsClusterRole() throws Exception {
         var required = OperatorPermissions.required();
-        var used = new TreeSet<OperatorPermissions.Permission>();
-        var requests = server.getRequestCount();
-        for (int i = 0; i < requests; i++) {
-            RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
-            if (request == null) {
-                break;
-            }
-            if (!OPERATOR_AGENT.equals(request.getHeader("User-Agent"))) {
-                continue;
-            }
-            var permission = OperatorPermissions.forRequest(request.getMethod(), request.getPath());
-            if (permission != null) {
-                used.add(permission);
-            }
-        }
+        var used = OPERATOR.permissionsUsed();
         assertThat(used).isNotEmpty();
         assertThat(required).containsAll(used);
         assertThat(HelmChartTest.renderedClusterRolePermissions()).isEqualTo(required);
@@ -502,116 +444,56 @@ class StorefrontOperatorTest {
     @Test
     @Order(20)
     void theRotateAnnotationMakesANewSigningKeyKeepsThePreviousOneAndRollsAuth() throws Exception {
-        String ns = namespace("rotate");
+        String ns = OPERATOR.namespace("rotate");
         var sf = new Storefront();
         sf.getMetadata().setName("rotating");
-        create(ns, sf);
+        OPERATOR.create(ns, sf);
         await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(ns).withName("rotating-auth").get() != null);
-        String first = secretValue(ns, "rotating-jwt", ServiceEnvironment.JWT_KEY);
+        String first = OPERATOR.secretValue(ns, "rotating-jwt", ServiceEnvironment.JWT_KEY);
         String hashBefore = authConfigHash(ns);
         var previousEnv = client.apps().deployments().inNamespace(ns).withName("rotating-auth").get().getSpec().getTemplate().getSpec()
                 .getContainers().getFirst().getEnv().stream().filter(e -> e.getName().equals("STOREFRONT_AUTH_PREVIOUS_DASH_SIGNING_DASH_KEY"))
                 .findFirst().orElseThrow();
         assertThat(previousEnv.getValueFrom().getSecretKeyRef().getOptional()).as("absent until the first rotation").isTrue();
 
-        annotate(ns, "rotating", "1");
+        OPERATOR.annotate(ns, "rotating", Storefront.ROTATE_SIGNING_KEY_ANNOTATION, "1");
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(secretValue(ns, "rotating-jwt", ServiceEnvironment.JWT_KEY)).startsWith("-----BEGIN PRIVATE KEY-----").isNotEqualTo(first);
-            assertThat(secretValue(ns, "rotating-jwt", ServiceEnvironment.PREVIOUS_JWT_KEY)).isEqualTo(first);
+            assertThat(OPERATOR.secretValue(ns, "rotating-jwt", ServiceEnvironment.JWT_KEY)).startsWith("-----BEGIN PRIVATE KEY-----").isNotEqualTo(first);
+            assertThat(OPERATOR.secretValue(ns, "rotating-jwt", ServiceEnvironment.PREVIOUS_JWT_KEY)).isEqualTo(first);
             assertThat(authConfigHash(ns)).as("auth's pods roll onto the new key").isNotEqualTo(hashBefore);
         });
-        String second = secretValue(ns, "rotating-jwt", ServiceEnvironment.JWT_KEY);
+        String second = OPERATOR.secretValue(ns, "rotating-jwt", ServiceEnvironment.JWT_KEY);
 
         // the same request is not applied twice: another change reconciles, the keys stay. The web tier is scaled
         // because it has no database: the backends here wait at 0 replicas for an in-cluster database the mock never runs.
-        edit(ns, "rotating", s -> s.getSpec().services.web.replicas = 2);
+        OPERATOR.edit(ns, "rotating", s -> s.getSpec().services.web.replicas = 2);
         await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(ns).withName("rotating-web").get().getSpec()
                 .getReplicas() == 2);
-        assertThat(secretValue(ns, "rotating-jwt", ServiceEnvironment.JWT_KEY)).isEqualTo(second);
-        assertThat(secretValue(ns, "rotating-jwt", ServiceEnvironment.PREVIOUS_JWT_KEY)).isEqualTo(first);
+        assertThat(OPERATOR.secretValue(ns, "rotating-jwt", ServiceEnvironment.JWT_KEY)).isEqualTo(second);
+        assertThat(OPERATOR.secretValue(ns, "rotating-jwt", ServiceEnvironment.PREVIOUS_JWT_KEY)).isEqualTo(first);
 
-        annotate(ns, "rotating", "2");
+        OPERATOR.annotate(ns, "rotating", Storefront.ROTATE_SIGNING_KEY_ANNOTATION, "2");
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(secretValue(ns, "rotating-jwt", ServiceEnvironment.PREVIOUS_JWT_KEY)).isEqualTo(second);
-            assertThat(secretValue(ns, "rotating-jwt", ServiceEnvironment.JWT_KEY)).isNotIn(first, second);
+            assertThat(OPERATOR.secretValue(ns, "rotating-jwt", ServiceEnvironment.PREVIOUS_JWT_KEY)).isEqualTo(second);
+            assertThat(OPERATOR.secretValue(ns, "rotating-jwt", ServiceEnvironment.JWT_KEY)).isNotIn(first, second);
         });
     }
 
-    private static void annotate(String ns, String name, String rotation) {
-        await().atMost(WAIT).ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class).until(() -> {
-            client.resources(Storefront.class).inNamespace(ns).withName(name).edit(s -> {
-                s.getMetadata().setAnnotations(new java.util.HashMap<>(s.getMetadata().getAnnotations() == null ? Map.of()
-                        : s.getMetadata().getAnnotations()));
-                s.getMetadata().getAnnotations().put(Storefront.ROTATE_SIGNING_KEY_ANNOTATION, rotation);
-                return s;
-            });
-            return true;
-        });
-    }
 
     private static String authConfigHash(String ns) {
-        return client.apps().deployments().inNamespace(ns).withName(ns.equals("rotate") ? "rotating-auth" : ns + "-auth").get().getSpec()
-                .getTemplate().getMetadata().getAnnotations().get(StorefrontNames.CONFIG_HASH_ANNOTATION);
+        return OPERATOR.podAnnotation(ns, "rotating-auth", StorefrontNames.CONFIG_HASH_ANNOTATION);
     }
 
-    private static String namespace(String name) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
-        return name;
-    }
 
-    private static Storefront create(String ns, Storefront sf) {
-        sf.getMetadata().setNamespace(ns);
-        return client.resource(sf).create();
-    }
 
-    private static Storefront get(String ns, String name) {
-        return client.resources(Storefront.class).inNamespace(ns).withName(name).get();
-    }
 
-    /** Edits the spec like kubectl edit; retried when the operator's status write got there first (409). */
-    private static void edit(String ns, String name, java.util.function.Consumer<Storefront> change) {
-        await().atMost(WAIT).ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class).until(() -> {
-            client.resources(Storefront.class).inNamespace(ns).withName(name).edit(s -> {
-                change.accept(s);
-                return s;
-            });
-            return true;
-        });
-    }
 
-    private static Condition condition(Storefront sf, String type) {
-        assertThat(sf.getStatus()).isNotNull();
-        Condition condition = Conditions.find(sf.getStatus().conditions, type);
-        assertThat(condition).as("condition " + type).isNotNull();
-        return condition;
-    }
 
-    private static void secret(String ns, String name, Map<String, String> values) {
-        var data = values.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
-                e -> Base64.getEncoder().encodeToString(e.getValue().getBytes())));
-        client.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
-                .withData(data).build()).create();
-    }
 
-    private static String secretValue(String ns, String name, String key) {
-        Secret secret = client.secrets().inNamespace(ns).withName(name).get();
-        return new String(Base64.getDecoder().decode(secret.getData().get(key)));
-    }
 
-    /** What the Deployment controller would write once all pods are ready. */
     private static GenericKubernetesResource httpRoute(String ns, String name) {
         return client.genericKubernetesResources(dev.storefront.operator.dependent.GenericChildren.definition(
                 dev.storefront.operator.dependent.HttpRoute.GVK)).inNamespace(ns).withName(name).get();
-    }
-
-    private static void markReady(Deployment deployment) {
-        int replicas = deployment.getSpec().getReplicas() != null ? deployment.getSpec().getReplicas()
-                : client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(deployment.getMetadata().getNamespace())
-                .withName(deployment.getMetadata().getName()).get().getSpec().getMinReplicas();
-        deployment.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withReadyReplicas(replicas)
-                .withAvailableReplicas(replicas).withUpdatedReplicas(replicas)
-                .withObservedGeneration(deployment.getMetadata().getGeneration()).build());
-        client.resource(deployment).updateStatus();
     }
 
     private static <T extends HasMetadata> TreeSet<String> names(List<T> resources) {

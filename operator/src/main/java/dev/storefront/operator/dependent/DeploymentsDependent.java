@@ -56,7 +56,7 @@ public class DeploymentsDependent extends StorefrontBulkDependent<Deployment> {
     protected List<Deployment> desiredList(Storefront sf, Context<Storefront> context) {
         var secrets = new java.util.HashMap<String, java.util.Optional<Secret>>();
         String namespace = sf.getMetadata().getNamespace();
-        // read from the API server, not a cache: a user's Secret (Stripe, SMTP) is not one the informers watch
+        // read from the API server, not a cache: the informer of the user's Secrets (Stripe, SMTP) keeps no values
         java.util.function.BiFunction<String, String, String> value = (name, key) -> secrets
                 .computeIfAbsent(name, n -> java.util.Optional.ofNullable(context.getClient().secrets().inNamespace(namespace)
                         .withName(n).get()))
