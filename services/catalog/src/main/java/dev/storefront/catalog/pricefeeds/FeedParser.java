@@ -62,7 +62,7 @@ final class FeedParser {
         try {
             root = JSON.readTree(body);
         } catch (IOException e) {
-            throw new FeedException("Not readable as JSON: " + firstLine(e.getMessage()));
+            throw new FeedException("Not readable as JSON: " + firstLine(reason(e)));
         }
         JsonNode items = mapping.items() == null ? root : root == null ? null : root.at(JsonPointer.compile(mapping.items()));
         if (items == null || !items.isArray()) {
@@ -123,7 +123,7 @@ final class FeedParser {
                 rows.add(line[key], line[price], currency < 0 ? null : line[currency]);
             }
         } catch (IOException | RuntimeException e) {
-            throw new FeedException("Not readable as CSV: " + firstLine(e.getMessage()));
+            throw new FeedException("Not readable as CSV: " + firstLine(reason(e)));
         }
     }
 
@@ -133,6 +133,11 @@ final class FeedParser {
             throw new FeedException("The CSV header has no column '" + name + "'");
         }
         return index;
+    }
+
+    /** Jackson's message without its location suffix (the source is redacted anyway). */
+    private static String reason(Exception e) {
+        return e instanceof com.fasterxml.jackson.core.JacksonException j ? j.getOriginalMessage() : e.getMessage();
     }
 
     private static String firstLine(String message) {
