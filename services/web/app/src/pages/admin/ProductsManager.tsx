@@ -5,6 +5,7 @@ import { createProduct, deleteProduct, getProduct, listCategories, listProducts,
 import type { Product, ProductInput } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { Pagination } from '../../components/Pagination';
+import { PriceComparison } from '../../components/PriceComparison';
 import { ProductImage } from '../../components/ProductCard';
 import { Card, Empty, ErrorBanner, PageTitle, SelectField, Spinner, TextArea, TextField, btn } from '../../components/ui';
 import { money } from '../../lib/format';
@@ -239,6 +240,7 @@ export function ProductEditor({ scope }: { scope: Scope }) {
           </div>
         </form>
       </Card>
+      {id && <PriceComparison productId={id} />}
     </div>
   );
 }
