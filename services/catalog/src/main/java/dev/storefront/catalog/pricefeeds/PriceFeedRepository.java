@@ -42,10 +42,14 @@ public final class PriceFeedRepository {
                 body.enabled() == null || body.enabled()).map(PriceFeedRepository::feed).orElseThrow());
     }
 
-    /** Replaces the feed's settings with a validated whole body; it is fetched again soon (the next round). */
+    /**
+     * Replaces the feed's settings with a validated whole body; it is fetched again soon (the next round).
+     * A fetch in progress loses its claim, so what it read with the old settings is not stored.
+     */
     public Optional<PriceFeed> update(UUID id, PriceFeedBody body) {
         return uniqueName(body, () -> db.execute().get("UPDATE price_feeds SET name = ?, url = ?, format = ?, mapping = ?::jsonb, currency = ?, "
-                        + "interval_minutes = ?, enabled = ?, next_fetch_at = now(), updated_at = now() WHERE id = ? RETURNING " + FEED_COLUMNS,
+                        + "interval_minutes = ?, enabled = ?, next_fetch_at = now(), claim_token = NULL, claimed_until = NULL, updated_at = now() "
+                        + "WHERE id = ? RETURNING " + FEED_COLUMNS,
                 body.name().strip(), body.url(), body.format(), Json.write(body.mapping()), body.currency(), body.intervalMinutes(),
                 body.enabled(), id).map(PriceFeedRepository::feed));
     }

@@ -407,6 +407,15 @@ class PriceFeedsTest {
         assertThat(prices(product).path("sources").get(0).path("price").decimalValue()).isEqualByComparingTo("11.00");
         assertThat(repo.applyFetch(feedId, fresh, "SKU", rows, 0)).isPresent();
         assertThat(prices(product).path("sources").get(0).path("price").decimalValue()).isEqualByComparingTo("1.00");
+
+        // a fetch in progress while the admin changes the feed stores nothing: it read with the old settings
+        refetchSoon(feed);
+        UUID before = UUID.randomUUID();
+        assertThat(repo.claimDue(before, Duration.ofMinutes(5))).isPresent();
+        assertThat(http.put("/api/products/price-feeds/" + feedId, CATALOG.admin(), Map.of("intervalMinutes", 90)).status()).isEqualTo(200);
+        List<FeedParser.Row> old = List.of(new FeedParser.Row("RACE-" + s, new BigDecimal("2.00"), "USD"));
+        assertThat(repo.applyFetch(feedId, before, "SKU", old, 0)).isEmpty();
+        assertThat(prices(product).path("sources").get(0).path("price").decimalValue()).isEqualByComparingTo("1.00");
     }
 
     @Test
