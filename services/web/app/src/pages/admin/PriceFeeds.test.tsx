@@ -79,3 +79,14 @@ describe('price feeds (admin)', () => {
     expect(age(3 * 86_400 + 5)).toBe('3 d');
   });
 });
+
+describe('product GTIN', () => {
+  it('is checked like the catalog checks it', async () => {
+    const { gtinProblem } = await import('../../lib/validation');
+    expect(gtinProblem('4006381333931')).toBeNull(); // EAN-13
+    expect(gtinProblem('036000291452')).toBeNull(); // UPC-A
+    expect(gtinProblem('96385074')).toBeNull(); // GTIN-8
+    expect(gtinProblem('4006381333932')).toMatch(/check digit/);
+    expect(gtinProblem('12345')).toMatch(/8, 12, 13 or 14/);
+  });
+});
