@@ -22,6 +22,7 @@ import { Categories } from './pages/admin/Categories';
 import { Dashboard } from './pages/admin/Dashboard';
 import { ProductEditor, ProductsManager } from './pages/admin/ProductsManager';
 import { StockPage } from './pages/admin/Stock';
+import { PriceFeedsPage } from './pages/admin/PriceFeeds';
 
 export function makeQueryClient() {
   return new QueryClient({
@@ -77,6 +78,7 @@ export function AppRoutes() {
           <Route path="products" element={<ProductsManager scope="admin" />} />
           <Route path="products/new" element={<ProductEditor scope="admin" />} />
           <Route path="products/:id/edit" element={<ProductEditor scope="admin" />} />
+          <Route path="price-feeds" element={<PriceFeedsPage />} />
           <Route path="categories" element={<Categories />} />
           <Route path="stock" element={<StockPage />} />
           <Route path="orders" element={<AdminOrders />} />

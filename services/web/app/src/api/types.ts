@@ -62,6 +62,7 @@ export interface Product {
   attributes?: Record<string, string>;
   createdAt?: string;
   updatedAt?: string;
+  gtin?: string | null;
 }
 
 export interface ProductInput {
@@ -72,6 +73,7 @@ export interface ProductInput {
   categoryId: string | null;
   images: string[];
   attributes: Record<string, string>;
+  gtin?: string; // '' clears it
 }
 
 /** Public stock view: GET /api/inventory/{productId} */

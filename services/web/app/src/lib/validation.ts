@@ -129,6 +129,18 @@ export interface ProductForm {
   categoryId: string;
   images: string; // one URL per line
   attributes: string; // key=value per line
+  gtin?: string; // GTIN-8/12/13/14, what competitors' price feeds match by; '' for none
+}
+
+/** Why a GTIN is not one (GS1: 8, 12, 13 or 14 digits, the last a mod-10 check digit), or null. */
+export function gtinProblem(gtin: string): string | null {
+  if (!/^(\d{8}|\d{12,14})$/.test(gtin)) return 'A GTIN has 8, 12, 13 or 14 digits';
+  let sum = 0;
+  for (let i = 0; i < gtin.length - 1; i++) {
+    const digit = Number(gtin[gtin.length - 2 - i]);
+    sum += i % 2 === 0 ? digit * 3 : digit;
+  }
+  return (10 - (sum % 10)) % 10 === Number(gtin[gtin.length - 1]) ? null : 'This GTIN has a wrong check digit';
 }
 
 export function parseLines(s: string): string[] {
@@ -160,6 +172,8 @@ export function validateProduct(p: ProductForm): Errors {
       break;
     }
   }
+  const gtin = (p.gtin ?? '').trim();
+  if (gtin) put(e, 'gtin', gtinProblem(gtin));
   for (const line of parseLines(p.attributes)) {
     if (line.indexOf('=') <= 0) {
       e.attributes = `Write attributes as key=value, one per line ("${line}")`;

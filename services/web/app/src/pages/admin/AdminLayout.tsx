@@ -22,6 +22,9 @@ export function AdminLayout() {
         <NavLink to="/admin/orders" className={tab} data-testid="admin-nav-orders">
           Orders
         </NavLink>
+        <NavLink to="/admin/price-feeds" className={tab} data-testid="admin-nav-price-feeds">
+          Price feeds
+        </NavLink>
       </nav>
       <Outlet />
     </div>

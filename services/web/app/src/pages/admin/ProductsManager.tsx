@@ -5,6 +5,7 @@ import { createProduct, deleteProduct, getProduct, listCategories, listProducts,
 import type { Product, ProductInput } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { Pagination } from '../../components/Pagination';
+import { PriceComparison } from '../../components/PriceComparison';
 import { ProductImage } from '../../components/ProductCard';
 import { Card, Empty, ErrorBanner, PageTitle, SelectField, Spinner, TextArea, TextField, btn } from '../../components/ui';
 import { money } from '../../lib/format';
@@ -126,7 +127,7 @@ export function ProductsManager({ scope }: { scope: Scope }) {
   );
 }
 
-const emptyForm: ProductForm = { name: '', description: '', price: '', currency: 'USD', categoryId: '', images: '', attributes: '' };
+const emptyForm: ProductForm = { name: '', description: '', price: '', currency: 'USD', categoryId: '', images: '', attributes: '', gtin: '' };
 
 export function productToForm(p: Product): ProductForm {
   return {
@@ -139,6 +140,7 @@ export function productToForm(p: Product): ProductForm {
     attributes: Object.entries(p.attributes ?? {})
       .map(([k, v]) => `${k}=${v}`)
       .join('\n'),
+    gtin: p.gtin ?? '',
   };
 }
 
@@ -151,6 +153,7 @@ export function formToProduct(f: ProductForm): ProductInput {
     categoryId: f.categoryId || null,
     images: parseLines(f.images),
     attributes: parseAttributes(f.attributes),
+    gtin: (f.gtin ?? '').trim(),
   };
 }
 
@@ -229,6 +232,8 @@ export function ProductEditor({ scope }: { scope: Scope }) {
             error={errors.attributes}
             hint="key=value, one per line"
           />
+          <TextField label="GTIN (optional)" name="gtin" inputMode="numeric" value={form.gtin ?? ''} onChange={set('gtin')} error={errors.gtin}
+            hint="EAN/UPC barcode number; competitors' price feeds match by it or by the sku attribute" />
           <div className="flex gap-2">
             <button className={btn.primary} disabled={save.isPending} data-testid="product-save">
               {save.isPending ? 'Saving…' : 'Save'}
@@ -239,6 +244,7 @@ export function ProductEditor({ scope }: { scope: Scope }) {
           </div>
         </form>
       </Card>
+      {id && <PriceComparison productId={id} />}
     </div>
   );
 }

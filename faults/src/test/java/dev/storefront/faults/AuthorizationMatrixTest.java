@@ -153,6 +153,18 @@ class AuthorizationMatrixTest {
         assertThat(dashboard).doesNotContain(s.productOfVendorA);
     }
 
+    /** A disabled price feed's body (a name of its own each time; the URL is never fetched). */
+    static Map<String, Object> priceFeed() {
+        return Map.of("name", "Matrix feed " + UUID.randomUUID(), "url", "http://127.0.0.1:9/matrix.json", "format", "JSON",
+                "mapping", Map.of("matchBy", "SKU", "key", "sku", "price", "price"), "currency", "USD", "intervalMinutes", 60, "enabled", false);
+    }
+
+    private static String newPriceFeed() {
+        TestHttp.Reply reply = api.json("POST", "/api/products/price-feeds", s.admin.accessToken(), priceFeed());
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+        return reply.data().path("id").asText();
+    }
+
     private static List<String> ids(TestHttp.Reply reply) {
         List<String> ids = new ArrayList<>();
         reply.data().forEach(n -> ids.add(n.path("id").asText()));
@@ -268,6 +280,23 @@ class AuthorizationMatrixTest {
         rows.add(new Row("GET /api/categories", role -> new Call("GET", "/api/categories", null), publicRead()));
         rows.add(new Row("POST /api/categories", role -> new Call("POST", "/api/categories", Map.of("name", "Matrix " + UUID.randomUUID())),
                 adminOnly()));
+
+        // price comparison (catalog): feeds are the admin's; a product's comparison is its vendor's and the admin's.
+        // Matrix feeds are disabled, so the platform's job never fetches them (the hostile sweep's tables stay still).
+        String feed = newPriceFeed();
+        rows.add(new Row("GET /api/products/price-feeds", role -> new Call("GET", "/api/products/price-feeds", null), adminOnly()));
+        rows.add(new Row("POST /api/products/price-feeds", role -> new Call("POST", "/api/products/price-feeds", priceFeed()), adminOnly()));
+        rows.add(new Row("GET /api/products/price-feeds/{id}", role -> new Call("GET", "/api/products/price-feeds/" + feed, null), adminOnly()));
+        rows.add(new Row("PUT /api/products/price-feeds/{id}", role -> new Call("PUT", "/api/products/price-feeds/" + feed,
+                Map.of("intervalMinutes", 30)), adminOnly()));
+        rows.add(new Row("DELETE /api/products/price-feeds/{id}", role -> new Call("DELETE", "/api/products/price-feeds/" + newPriceFeed(),
+                null), adminOnly()));
+        Map<String, Expect> fetchNow = adminOnly();
+        fetchNow.put("admin", Expect.IN); // 409: a disabled feed is not fetched
+        rows.add(new Row("POST /api/products/price-feeds/{id}/fetch", role -> new Call("POST", "/api/products/price-feeds/" + feed + "/fetch",
+                null), fetchNow));
+        rows.add(new Row("GET /api/products/{vendor A's}/prices", role -> new Call("GET", "/api/products/" + s.productOfVendorA + "/prices",
+                null), productOfVendorA()));
 
         rows.add(new Row("GET /api/inventory/{productId}", role -> new Call("GET", "/api/inventory/" + s.plentiful, null), publicRead()));
         rows.add(new Row("POST /api/inventory/add", role -> new Call("POST", "/api/inventory/add", Map.of("productId", s.plentiful, "quantity", 1)),

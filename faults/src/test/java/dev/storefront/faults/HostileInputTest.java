@@ -38,6 +38,7 @@ class HostileInputTest {
     private static TestHttp api;
     private static Shop.Session hostile;
     private static String hostileAddress;
+    private static String priceFeed;
 
     @BeforeAll
     static void shop() {
@@ -47,6 +48,8 @@ class HostileInputTest {
         Shop.Session who = s.shop.newUser("Hostile Hank", "customer");
         hostile = who;
         hostileAddress = s.newAddress(who);
+        priceFeed = api.json("POST", "/api/products/price-feeds", s.admin.accessToken(), AuthorizationMatrixTest.priceFeed()).data()
+                .path("id").asText(); // disabled: the platform's job leaves it alone during the sweep
         api.json("POST", "/api/cart/add", who.accessToken(), java.util.Map.of("productId", s.plentiful, "quantity", 1));
         s.awaitQuiet();
     }
@@ -81,6 +84,11 @@ class HostileInputTest {
                 "attributes", Map.of("size", "M"), Kind.MAP, "name", "Vendor A thing", Kind.TEXT)));
         routes.add(route("POST", "/api/categories", admin, ordered("name", "Hostile category", Kind.TEXT, "slug", "hostile-category", Kind.ENUM,
                 "parentId", UUID.randomUUID().toString(), Kind.UUID)));
+        Map<String, Object[]> feed = ordered("name", "Hostile feed", Kind.TEXT, "url", "https://feeds.example.com/p.json", Kind.TEXT,
+                "format", "JSON", Kind.ENUM, "mapping", Map.of("matchBy", "SKU", "key", "sku", "price", "price"), Kind.OBJECT,
+                "currency", "USD", Kind.CURRENCY, "intervalMinutes", 60, Kind.QUANTITY, "enabled", false, Kind.BOOL);
+        routes.add(route("POST", "/api/products/price-feeds", admin, feed));
+        routes.add(route("PUT", "/api/products/price-feeds/" + priceFeed, admin, feed));
         routes.add(route("POST", "/api/inventory/add", admin, ordered("productId", s.plentiful, Kind.UUID, "quantity", 1, Kind.QUANTITY)));
         routes.add(route("POST", "/api/cart/add", h, ordered("productId", s.plentiful, Kind.UUID, "quantity", 1, Kind.QUANTITY)));
         routes.add(route("PUT", "/api/cart/items/" + s.plentiful, h, ordered("quantity", 2, Kind.QUANTITY)));
@@ -285,6 +293,9 @@ class HostileInputTest {
         List<String[]> idRoutes = List.of(
                 new String[] {"GET", "/api/products/{}", null}, new String[] {"PUT", "/api/products/{}", admin},
                 new String[] {"DELETE", "/api/products/{}", admin}, new String[] {"GET", "/api/inventory/{}", null},
+                new String[] {"GET", "/api/products/{}/prices", admin}, new String[] {"GET", "/api/products/price-feeds/{}", admin},
+                new String[] {"PUT", "/api/products/price-feeds/{}", admin}, new String[] {"DELETE", "/api/products/price-feeds/{}", admin},
+                new String[] {"POST", "/api/products/price-feeds/{}/fetch", admin},
                 new String[] {"PUT", "/api/cart/items/{}", h}, new String[] {"DELETE", "/api/cart/items/{}", h},
                 new String[] {"GET", "/api/orders/{}", h}, new String[] {"PUT", "/api/orders/{}/status", admin},
                 new String[] {"GET", "/api/checkout/{}", h}, new String[] {"GET", "/api/payments/{}", h},

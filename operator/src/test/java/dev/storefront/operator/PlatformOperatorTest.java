@@ -220,7 +220,7 @@ class PlatformOperatorTest {
         sf.getSpec().monitoring.namespace = "monitoring";
         client.resource(sf).create();
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(client.network().v1().networkPolicies().inNamespace(ns).list().getItems()).hasSize(5);
+            assertThat(client.network().v1().networkPolicies().inNamespace(ns).list().getItems()).hasSize(6);
             assertThat(client.apps().deployments().inNamespace(ns).list().getItems()).hasSize(ShopService.values().length);
         });
         var policies = client.network().v1().networkPolicies().inNamespace(ns).list().getItems();
@@ -237,6 +237,15 @@ class PlatformOperatorTest {
         assertThat(egressTo(policies, order, postgres, 5432)).as("order to PostgreSQL").isTrue();
         assertThat(egressTo(policies, order, nats, 4222)).as("order to NATS").isTrue();
         assertThat(egressTo(policies, order, podLabels(ns, "shop-auth"), 8080)).as("order to auth").isTrue();
+        // catalog fetches price feeds: http(s) to public addresses only; no other service goes out on 443
+        var feeds = client.network().v1().networkPolicies().inNamespace(ns).withName("shop-price-feeds").get();
+        assertThat(selects(feeds.getSpec().getPodSelector(), podLabels(ns, "shop-catalog"))).isTrue();
+        assertThat(selects(feeds.getSpec().getPodSelector(), order)).isFalse();
+        var feedRule = feeds.getSpec().getEgress().getFirst();
+        assertThat(feedRule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactlyInAnyOrder(80, 443);
+        assertThat(feedRule.getTo()).extracting(peer -> peer.getIpBlock().getCidr()).containsExactly("0.0.0.0/0", "::/0");
+        assertThat(feedRule.getTo().getFirst().getIpBlock().getExcept()).contains("10.0.0.0/8", "169.254.0.0/16", "127.0.0.0/8");
+        assertThat(egressTo(policies, order, postgres, 443)).as("order to anything on 443").isFalse();
         for (var pod : List.of(web, order, postgres, nats)) {
             assertThat(policies).filteredOn(p -> selects(p.getSpec().getPodSelector(), pod))
                     .flatExtracting(p -> p.getSpec().getEgress())

@@ -96,7 +96,7 @@ class StorefrontOperatorTest {
             assertThat(names(client.secrets().inNamespace(ns).list().getItems())).isEqualTo(secrets);
             assertThat(names(client.network().v1().networkPolicies().inNamespace(ns).list().getItems()))
                     .containsExactly(name + "-database-clients", name + "-messaging-clients", name + "-nats",
-                            name + "-postgres", name + "-services");
+                            name + "-postgres", name + "-price-feeds", name + "-services");
             // the kind example goes in through the Gateway API: an HTTPRoute, no Ingress
             assertThat(httpRoute(ns, name)).isNotNull();
             assertThat(client.network().v1().ingresses().inNamespace(ns).list().getItems()).isEmpty();
@@ -203,7 +203,7 @@ class StorefrontOperatorTest {
         assertThat(client.apps().statefulSets().inNamespace(ns).list().getItems()).isEmpty();
         assertThat(names(client.network().v1().networkPolicies().inNamespace(ns).list().getItems()))
                 .containsExactly("shop-database-clients", "shop-mail", "shop-messaging-clients", "shop-payment-provider",
-                        "shop-services");
+                        "shop-price-feeds", "shop-services");
         Ingress ingress = client.network().v1().ingresses().inNamespace(ns).withName(name).get();
         assertThat(ingress.getSpec().getTls().getFirst().getSecretName()).isEqualTo("shop-example-com-tls");
         assertThat(ingress.getMetadata().getAnnotations()).containsEntry("nginx.ingress.kubernetes.io/limit-rps", "50");

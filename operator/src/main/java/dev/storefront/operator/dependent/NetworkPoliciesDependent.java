@@ -34,6 +34,9 @@ import java.util.function.Predicate;
  * resolve names (port 53) and reach the other service pods; only services with a database reach PostgreSQL, only
  * those using messaging reach NATS, and web reaches neither. External servers (a database, NATS, Stripe, SMTP)
  * cannot be named by a NetworkPolicy, so egress to them is opened by port only, for the pods that use them.
+ * Catalog fetches competitors' price feeds from admin-given URLs: it may reach http(s) ports on public addresses
+ * only (never the cluster's, the nodes' or a cloud metadata endpoint), the cluster's half of the SSRF defence
+ * whose other half, catalog's own address check, a DNS answer that changes between check and connect could pass.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = StorefrontNames.MANAGED_SELECTOR))
 public class NetworkPoliciesDependent extends StorefrontBulkDependent<NetworkPolicy> {
@@ -88,6 +91,8 @@ public class NetworkPoliciesDependent extends StorefrontBulkDependent<NetworkPol
             policies.add(policy(sf, name + "-payment-provider", "services", servicesWhere(sf, s -> s == ShopService.PAYMENT),
                     null, List.of(to(List.of(), 443))));
         }
+        policies.add(policy(sf, name + "-price-feeds", "services", servicesWhere(sf, s -> s == ShopService.CATALOG),
+                null, List.of(publicWeb())));
         if (spec.mail.host != null) {
             policies.add(policy(sf, name + "-mail", "services", servicesWhere(sf, s -> s == ShopService.NOTIFY),
                     null, List.of(to(List.of(), spec.mail.port))));
@@ -179,6 +184,21 @@ public class NetworkPoliciesDependent extends StorefrontBulkDependent<NetworkPol
     private static NetworkPolicyEgressRule to(List<NetworkPolicyPeer> peers, int port) {
         return new NetworkPolicyEgressRuleBuilder().withTo(peers)
                 .addNewPort().withProtocol("TCP").withPort(new IntOrString(port)).endPort()
+                .build();
+    }
+
+    /** Private, loopback, link-local (cloud metadata), carrier-grade NAT and other non-public ranges. */
+    static final List<String> NON_PUBLIC_V4 = List.of("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+            "172.16.0.0/12", "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "240.0.0.0/4");
+    static final List<String> NON_PUBLIC_V6 = List.of("::1/128", "::ffff:0:0/96", "fc00::/7", "fe80::/10");
+
+    /** http and https to any public address (price feeds). */
+    private static NetworkPolicyEgressRule publicWeb() {
+        return new NetworkPolicyEgressRuleBuilder()
+                .addNewTo().withNewIpBlock().withCidr("0.0.0.0/0").withExcept(NON_PUBLIC_V4).endIpBlock().endTo()
+                .addNewTo().withNewIpBlock().withCidr("::/0").withExcept(NON_PUBLIC_V6).endIpBlock().endTo()
+                .addNewPort().withProtocol("TCP").withPort(new IntOrString(80)).endPort()
+                .addNewPort().withProtocol("TCP").withPort(new IntOrString(443)).endPort()
                 .build();
     }
 

@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
+import dev.storefront.catalog.pricefeeds.PriceFeeds;
 import dev.storefront.common.ServiceContext;
 import dev.storefront.common.ServiceModule;
 import dev.storefront.common.events.CloudEvent;
@@ -26,6 +27,7 @@ public final class CatalogModule implements ServiceModule {
     private final ActivityEvents activity;
     private final CatalogService service;
     private final CatalogInternalService internal;
+    private final PriceFeeds priceFeeds;
     private Dispatcher invalidations;
 
     private CatalogModule(ServiceContext ctx) {
@@ -36,6 +38,7 @@ public final class CatalogModule implements ServiceModule {
         this.activity = new ActivityEvents(ctx);
         this.service = new CatalogService(ctx, repo, cache, activity);
         this.internal = new CatalogInternalService(ctx, repo);
+        this.priceFeeds = PriceFeeds.create(ctx);
     }
 
     public static CatalogModule create(ServiceContext ctx) {
@@ -60,6 +63,10 @@ public final class CatalogModule implements ServiceModule {
         return cache;
     }
 
+    public PriceFeeds priceFeeds() {
+        return priceFeeds;
+    }
+
     /** Views and searches dropped because the analytics buffer was full (or the database away). */
     public long droppedActivity() {
         return activity.dropped();
@@ -67,12 +74,14 @@ public final class CatalogModule implements ServiceModule {
 
     @Override
     public java.util.List<dev.storefront.common.BackgroundJob> jobs() {
-        return java.util.List.of(activity.job());
+        return java.util.List.of(activity.job(), priceFeeds.job());
     }
 
     @Override
     public void routing(HttpRouting.Builder routing) {
-        routing.register("/api/products", (HttpService) service::productRoutes)
+        // price comparison first: its /price-feeds must not be taken for a product id
+        routing.register("/api/products", priceFeeds.service())
+                .register("/api/products", (HttpService) service::productRoutes)
                 .register("/api/categories", (HttpService) service::categoryRoutes)
                 .register("/internal/catalog", internal);
     }

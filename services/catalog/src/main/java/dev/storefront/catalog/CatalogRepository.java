@@ -18,7 +18,7 @@ import io.helidon.dbclient.DbRow;
 public final class CatalogRepository {
     private static final String PRODUCT_COLUMNS = "p.id, p.name, p.description, p.price, p.currency, p.category_id, "
             + "c.slug AS category_slug, p.vendor_id, p.images::text AS images, p.attributes::text AS attributes, "
-            + "p.created_at, p.updated_at, p.version";
+            + "p.created_at, p.updated_at, p.version, p.gtin";
     private static final String SELECT_PRODUCT = "SELECT " + PRODUCT_COLUMNS
             + " FROM products p LEFT JOIN categories c ON c.id = p.category_id";
 
@@ -229,13 +229,14 @@ public final class CatalogRepository {
     }
 
     public Product create(DbExecute tx, UUID id, UUID vendorId, ProductBody body) {
-        String sql = "WITH p AS (INSERT INTO products (id, name, description, price, currency, category_id, vendor_id, images, attributes) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb) RETURNING *) "
+        String sql = "WITH p AS (INSERT INTO products (id, name, description, price, currency, category_id, vendor_id, images, attributes, gtin) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?) RETURNING *) "
                 + "SELECT " + PRODUCT_COLUMNS + " FROM p LEFT JOIN categories c ON c.id = p.category_id";
         return withCategoryCheck(() -> tx.get(sql, id, body.name().strip(), orEmpty(body.description()), body.price(),
                 body.currency() == null ? "USD" : body.currency(), body.categoryId(), vendorId,
                 Json.write(body.images() == null ? List.of() : body.images()),
-                Json.write(body.attributes() == null ? Map.of() : body.attributes()))
+                Json.write(body.attributes() == null ? Map.of() : body.attributes()),
+                body.gtin() == null || body.gtin().isEmpty() ? null : body.gtin())
                 .map(CatalogRepository::product).orElseThrow());
     }
 
@@ -247,13 +248,14 @@ public final class CatalogRepository {
         String sql = "WITH p AS (UPDATE products SET name = coalesce(?, name), description = coalesce(?, description), "
                 + "price = coalesce(?, price), currency = coalesce(?, currency), category_id = coalesce(?, category_id), "
                 + "vendor_id = coalesce(?, vendor_id), images = coalesce(?::jsonb, images), "
-                + "attributes = coalesce(?::jsonb, attributes), version = version + 1, updated_at = now() "
+                + "attributes = coalesce(?::jsonb, attributes), gtin = CASE WHEN ?::text IS NULL THEN gtin ELSE nullif(?::text, '') END, "
+                + "version = version + 1, updated_at = now() "
                 + "WHERE id = ? AND (?::uuid IS NULL OR vendor_id = ?::uuid) RETURNING *) "
                 + "SELECT " + PRODUCT_COLUMNS + " FROM p LEFT JOIN categories c ON c.id = p.category_id";
         return withCategoryCheck(() -> tx.get(sql, body.name() == null ? null : body.name().strip(), body.description(),
                 body.price(), body.currency(), body.categoryId(), body.vendorId(),
                 body.images() == null ? null : Json.write(body.images()),
-                body.attributes() == null ? null : Json.write(body.attributes()),
+                body.attributes() == null ? null : Json.write(body.attributes()), body.gtin(), body.gtin(),
                 id, ownerOnly, ownerOnly).map(CatalogRepository::product));
     }
 
@@ -305,7 +307,8 @@ public final class CatalogRepository {
                 Rows.decimal(r, "price"), Rows.string(r, "currency"), Rows.uuid(r, "category_id"),
                 Rows.string(r, "category_slug"), Rows.uuid(r, "vendor_id"),
                 json(Rows.string(r, "images"), IMAGES), json(Rows.string(r, "attributes"), ATTRIBUTES),
-                Rows.instant(r, "created_at"), Rows.instant(r, "updated_at"), Rows.longValue(r, "version"));
+                Rows.instant(r, "created_at"), Rows.instant(r, "updated_at"), Rows.longValue(r, "version"),
+                Rows.string(r, "gtin"));
     }
 
     private static final TypeReference<List<String>> IMAGES = new TypeReference<>() { };

@@ -12,5 +12,5 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 public record Product(UUID id, String name, String description, BigDecimal price, String currency,
                       UUID categoryId, String categorySlug, UUID vendorId, List<String> images,
                       Map<String, Object> attributes, Instant createdAt, Instant updatedAt,
-                      @JsonIgnore long version) {
+                      @JsonIgnore long version, String gtin) {
 }

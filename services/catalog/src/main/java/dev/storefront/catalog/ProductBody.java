@@ -9,11 +9,12 @@ import dev.storefront.common.web.Validator;
 
 /**
  * The body of POST (all required fields) and PUT (only the fields present change) on
- * /api/products. {@code vendorId} may only be set by an admin.
+ * /api/products. {@code vendorId} may only be set by an admin. {@code gtin} (optional): a GTIN-8/12/13/14
+ * with its check digit, which price feeds match by; an empty string means none (on PUT: clears it).
  */
 public record ProductBody(String name, String description, BigDecimal price, String currency,
                           java.util.UUID categoryId, java.util.UUID vendorId, List<String> images,
-                          Map<String, Object> attributes) {
+                          Map<String, Object> attributes, String gtin) {
     private static final Pattern IMAGE_PATH = Pattern.compile("^/[A-Za-z0-9._~/%-]{1,500}$");
 
     public void validate(boolean creating) {
@@ -36,6 +37,10 @@ public record ProductBody(String name, String description, BigDecimal price, Str
                     v.url("images[" + i + "]", image == null ? "" : image);
                 }
             }
+        }
+        if (gtin != null && !gtin.isEmpty()) {
+            String problem = dev.storefront.catalog.pricefeeds.Gtin.problem(gtin);
+            v.check(problem == null, "gtin", problem);
         }
         if (attributes != null) {
             v.check(attributes.size() <= 50, "attributes", "must have at most 50 entries");
