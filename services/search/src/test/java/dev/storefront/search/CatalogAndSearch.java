@@ -18,13 +18,19 @@ final class CatalogAndSearch implements AutoCloseable {
 
     CatalogAndSearch start() {
         catalog.start();
+        replica(search);
+        return this;
+    }
+
+    /** Starts a search replica on catalog's stream and waits for its index to be loaded. */
+    ServiceFixture<SearchModule> replica(ServiceFixture<SearchModule> replica) {
         String id = catalog.env().id();
-        search.set("storefront.services.catalog.url", "http://127.0.0.1:" + catalog.port())
+        replica.set("storefront.services.catalog.url", "http://127.0.0.1:" + catalog.port())
                 .set("storefront.events.stream", "T" + id.toUpperCase())
                 .set("storefront.events.subject-prefix", "t" + id)
                 .start();
-        await().atMost(Duration.ofMinutes(3)).until(() -> search.module().rebuild().progress().state().equals("done"));
-        return this;
+        await().atMost(Duration.ofMinutes(3)).until(() -> replica.module().rebuild().progress().state().equals("done"));
+        return replica;
     }
 
     @Override

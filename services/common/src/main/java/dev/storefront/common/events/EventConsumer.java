@@ -43,12 +43,11 @@ public final class EventConsumer implements AutoCloseable {
      */
     private static final ConsumeOptions PULL = ConsumeOptions.builder().expiresIn(5_000).build();
 
-    /** Names this process's consumers of {@link EventHandler#everyReplica} handlers. */
-    private static final String REPLICA = java.util.UUID.randomUUID().toString().substring(0, 8);
-
     private final Database db;
     private final EventBus bus;
     private final String name;
+    /** Names this consumer's JetStream consumers for {@link EventHandler#everyReplica} handlers: this replica's own. */
+    private final String replica = java.util.UUID.randomUUID().toString().substring(0, 8);
     private final List<MessageConsumer> consumers = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closing;
@@ -72,7 +71,7 @@ public final class EventConsumer implements AutoCloseable {
 
     private EventConsumer subscribe(String type, Handler handler, boolean everyReplica) {
         String subject = bus.subjectFor(type);
-        String durable = (name + "_" + type + (everyReplica ? "_" + REPLICA : "")).replaceAll("[^A-Za-z0-9_-]", "_");
+        String durable = (name + "_" + type + (everyReplica ? "_" + replica : "")).replaceAll("[^A-Za-z0-9_-]", "_");
         ConsumerConfiguration.Builder config = ConsumerConfiguration.builder()
                 .filterSubject(subject)
                 .ackPolicy(AckPolicy.Explicit)
