@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole platform in one process on http://localhost:8080 with demo data.
 #   scripts/run.sh            one process
-#   scripts/run.sh --split    each service in its own JVM (ports 8081-8090) behind a gateway on 8080
+#   scripts/run.sh --split    each service in its own JVM (ports 8081-8091) behind a gateway on 8080
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh

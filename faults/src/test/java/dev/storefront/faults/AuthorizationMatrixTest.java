@@ -352,6 +352,14 @@ class AuthorizationMatrixTest {
         rows.add(new Row("GET /api/analytics/search/trending", role -> new Call("GET", "/api/analytics/search/trending?window=24h", null),
                 adminOnly()));
 
+        // search: anyone searches and gets suggestions; only the admin rebuilds the index or sees its progress
+        rows.add(new Row("GET /api/search", role -> new Call("GET", "/api/search?q=speaker&category=electronics", null), all(Expect.OK)));
+        rows.add(new Row("GET /api/search/suggest", role -> new Call("GET", "/api/search/suggest?q=spea", null), all(Expect.OK)));
+        Map<String, Expect> rebuild = adminOnly();
+        rebuild.put("admin", Expect.IN);
+        rows.add(new Row("POST /api/search/index", role -> new Call("POST", "/api/search/index", null), rebuild));
+        rows.add(new Row("GET /api/search/index", role -> new Call("GET", "/api/search/index", null), adminOnly()));
+
         rows.add(new Row("POST /internal/auth/token", role -> new Call("POST", "/internal/auth/token",
                 Map.of("clientId", "notify", "clientSecret", "dev-secret-notify")), all(Expect.OK)));
         for (SecurityShop.InternalRoute r : s.internalRoutes()) {

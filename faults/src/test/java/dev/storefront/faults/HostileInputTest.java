@@ -330,7 +330,13 @@ class HostileInputTest {
                 new String[] {"/api/analytics/products/popular?by=views%27%20OR%201%3D1--", admin},
                 new String[] {"/api/analytics/products/popular?window=0d", admin}, new String[] {"/api/analytics/products/popular?window=1y", admin},
                 new String[] {"/api/analytics/products/popular?limit=100000", admin}, new String[] {"/api/analytics/search/trending?window=999h", admin},
-                new String[] {"/api/analytics/search/trending?window=-1d", admin}, new String[] {"/api/analytics/search/trending?limit=abc", admin});
+                new String[] {"/api/analytics/search/trending?window=-1d", admin}, new String[] {"/api/analytics/search/trending?limit=abc", admin},
+                new String[] {"/api/search?q=mug&mode=fast", null}, new String[] {"/api/search?page=0", null},
+                new String[] {"/api/search?limit=1000000", null}, new String[] {"/api/search?page=51&limit=20", null},
+                new String[] {"/api/search?minPrice=-5", null}, new String[] {"/api/search?maxPrice=1e400", null},
+                new String[] {"/api/search?minPrice=9&maxPrice=1", null}, new String[] {"/api/search?sort=%27%3BDROP%20TABLE%20products%3B--", null},
+                new String[] {"/api/search?category=..%2F..%2Fetc", null}, new String[] {"/api/search?q=" + "a".repeat(201), null},
+                new String[] {"/api/search/suggest", null}, new String[] {"/api/search/suggest?q=" + "%F0%9F%98%80".repeat(201), null});
         for (String[] q : queries) {
             out.add(new Hostile("GET " + q[0], "GET", q[0], q[1], null, List.of()));
         }

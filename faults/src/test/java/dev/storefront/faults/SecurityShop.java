@@ -158,6 +158,7 @@ final class SecurityShop {
                 new InternalRoute("GET", "/internal/auth/users/" + a, null),
                 new InternalRoute("GET", "/internal/auth/admins", null),
                 new InternalRoute("GET", "/internal/catalog/products?ids=" + plentiful, null),
+                new InternalRoute("GET", "/internal/catalog/products/all?limit=5", null),
                 new InternalRoute("POST", "/internal/inventory/reserve", Map.of("orderId", fresh, "items",
                         List.of(Map.of("productId", plentiful, "quantity", 1)))),
                 new InternalRoute("POST", "/internal/inventory/release", Map.of("orderId", fresh)),

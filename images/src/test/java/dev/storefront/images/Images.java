@@ -11,7 +11,7 @@ import java.util.Map;
 final class Images {
     /** Every runnable module, as the issue lists them: the nine services, web and the operator. */
     static final List<String> MODULES = List.of("services/auth", "services/catalog", "services/inventory", "services/cart",
-            "services/order", "services/checkout", "services/payment", "services/notify", "services/analytics", "services/web", "operator");
+            "services/order", "services/checkout", "services/payment", "services/notify", "services/analytics", "services/search", "services/web", "operator");
 
     private Images() {
     }

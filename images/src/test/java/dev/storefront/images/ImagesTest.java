@@ -22,6 +22,7 @@ class ImagesTest {
             Map.entry("services/payment", "dev.storefront.payment.Main"),
             Map.entry("services/notify", "dev.storefront.notify.Main"),
             Map.entry("services/analytics", "dev.storefront.analytics.Main"),
+            Map.entry("services/search", "dev.storefront.search.Main"),
             Map.entry("services/web", "dev.storefront.web.Main"),
             Map.entry("operator", "dev.storefront.operator.Main"));
 

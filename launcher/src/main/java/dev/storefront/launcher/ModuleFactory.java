@@ -11,6 +11,7 @@ import dev.storefront.inventory.InventoryModule;
 import dev.storefront.notify.NotifyModule;
 import dev.storefront.order.OrderModule;
 import dev.storefront.payment.PaymentModule;
+import dev.storefront.search.SearchModule;
 
 /** The one place that knows every service's module: the launcher's composition root. */
 final class ModuleFactory {
@@ -28,6 +29,7 @@ final class ModuleFactory {
             case PAYMENT -> PaymentModule.create(ctx);
             case NOTIFY -> NotifyModule.create(ctx);
             case ANALYTICS -> AnalyticsModule.create(ctx);
+            case SEARCH -> SearchModule.create(ctx);
         };
     }
 }

@@ -10,7 +10,7 @@ import dev.storefront.common.ServiceRegistry;
  * class, prefixes) comes from the kit's {@link ServiceRegistry} (a test keeps the two lists equal).
  */
 public enum Services {
-    AUTH, CATALOG, INVENTORY, CART, ORDER, CHECKOUT, PAYMENT, NOTIFY, ANALYTICS;
+    AUTH, CATALOG, INVENTORY, CART, ORDER, CHECKOUT, PAYMENT, NOTIFY, ANALYTICS, SEARCH;
 
     public final int splitPort;
 

@@ -14,6 +14,7 @@ public enum ShopService {
     PAYMENT(List.of("/api/payments")),
     NOTIFY(List.of("/api/notifications")),
     ANALYTICS(List.of("/api/analytics")),
+    SEARCH(List.of("/api/search")),
     /** The static shop UI: no database, no messaging, gets "/". */
     WEB(List.of("/"));
 

@@ -93,6 +93,7 @@ public class StorefrontSpec {
         public ServiceSpec payment = new ServiceSpec();
         public ServiceSpec notify = new ServiceSpec();
         public ServiceSpec analytics = new ServiceSpec();
+        public ServiceSpec search = new ServiceSpec();
         public ServiceSpec web = new ServiceSpec();
 
         public ServiceSpec get(ShopService service) {
@@ -106,6 +107,7 @@ public class StorefrontSpec {
                 case PAYMENT -> payment;
                 case NOTIFY -> notify;
                 case ANALYTICS -> analytics;
+                case SEARCH -> search;
                 case WEB -> web;
             };
             return spec == null ? new ServiceSpec() : spec;

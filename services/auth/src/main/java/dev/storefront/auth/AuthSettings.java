@@ -28,7 +28,7 @@ record AuthSettings(
         String clientIpHeader,
         Duration keyReload) {
 
-    static final List<String> SERVICES = List.of("auth", "catalog", "inventory", "cart", "order", "checkout", "payment", "notify");
+    static final List<String> SERVICES = List.of("auth", "catalog", "inventory", "cart", "order", "checkout", "payment", "notify", "search");
 
     static AuthSettings from(Config config) {
         Config auth = config.get("storefront.auth");

@@ -14,7 +14,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** /internal/catalog: product look-ups for cart and checkout (service tokens only). */
+/** /internal/catalog: product look-ups for cart and checkout, every product for search (service tokens only). */
 public final class CatalogInternalService implements HttpService {
     static final int MAX_IDS = 200;
 
@@ -28,7 +28,8 @@ public final class CatalogInternalService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/products", this::products);
+        rules.get("/products", this::products)
+                .get("/products/all", this::allProducts);
     }
 
     /** GET /internal/catalog/products?ids=a,b: the products that exist, missing ids left out. */
@@ -46,5 +47,14 @@ public final class CatalogInternalService implements HttpService {
             throw ApiException.invalidField("ids", "must name between 1 and " + MAX_IDS + " products");
         }
         Responses.ok(res, repo.products(new ArrayList<>(ids)));
+    }
+
+    /** GET /internal/catalog/products/all?after=&limit=: every product in id order, a page at a time (keyset, cheap at any depth). */
+    private void allProducts(ServerRequest req, ServerResponse res) {
+        ctx.authz().service(req);
+        UUID after = Params.query(req, "after").map(s -> Params.parseId(s)
+                .orElseThrow(() -> ApiException.invalidField("after", "must be a UUID"))).orElse(null);
+        int limit = Params.intParam(req, "limit", 500, 1, 1000);
+        Responses.ok(res, repo.productsAfter(after, limit));
     }
 }

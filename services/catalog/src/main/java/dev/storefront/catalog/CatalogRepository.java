@@ -83,6 +83,12 @@ public final class CatalogRepository {
                 CatalogRepository::product, (Object) array);
     }
 
+    /** Products in id order after {@code after} (null: from the start): a replica rebuilding its search index pages through them. */
+    public List<Product> productsAfter(UUID after, int limit) {
+        return Database.list(db.execute(), SELECT_PRODUCT + " WHERE p.id > ?::uuid ORDER BY p.id LIMIT ?",
+                CatalogRepository::product, after == null ? new UUID(0, 0).toString() : after.toString(), limit);
+    }
+
     /**
      * Lists products. A search is full-text first (GIN on the tsvector, fast at any size); only when
      * that finds nothing is it retried as a typo-tolerant name match with pg_trgm, whose

@@ -286,6 +286,29 @@ class CatalogTest {
     }
 
     @Test
+    void everyProductComesInKeysetPagesForSearch() {
+        product(admin(), "Paged " + suffix(), "d", "4.00", null);
+        product(admin(), "Paged " + suffix(), "d", "5.00", null);
+        List<String> ids = new ArrayList<>();
+        String after = null;
+        while (true) {
+            TestHttp.Reply page = http.get("/internal/catalog/products/all?limit=1" + (after == null ? "" : "&after=" + after),
+                    CATALOG.service("search"));
+            assertThat(page.status()).as(page.toString()).isEqualTo(200);
+            if (page.data().isEmpty()) {
+                break;
+            }
+            after = page.data().get(0).path("id").asText();
+            ids.add(after);
+        }
+        assertThat((long) ids.size()).isEqualTo(CATALOG.count("SELECT count(*) FROM products"));
+        assertThat(ids).isSorted().doesNotHaveDuplicates();
+        assertThat(http.get("/internal/catalog/products/all?after=nope", CATALOG.service("search")).firstErrorField()).isEqualTo("after");
+        assertThat(http.get("/internal/catalog/products/all?limit=1001", CATALOG.service("search")).firstErrorField()).isEqualTo("limit");
+        assertThat(http.get("/internal/catalog/products/all", admin()).status()).isEqualTo(403);
+    }
+
+    @Test
     void internalLookupTakesOnlyServiceTokens() {
         JsonNode p = product(admin(), "Internal " + suffix(), "d", "3.00", null);
         String path = "/internal/catalog/products?ids=" + p.path("id").asText() + "," + UUID.randomUUID();

@@ -63,11 +63,18 @@ public final class ServiceRegistry {
                     "storefront.order.cancelled", "OrderEventsHandler",
                     "storefront.payment.refunded", "OrderEventsHandler"),
             List.of("partition-maintenance"), true);
+    /** A Lucene index of the catalog per replica (keyword, semantic, hybrid), fed by catalog's product events. */
+    public static final ServiceDefinition SEARCH = new ServiceDefinition("search", 8091,
+            List.of("/api/search"), List.of(), false, ordered(
+                    "storefront.product.created", "ProductCreatedHandler",
+                    "storefront.product.updated", "ProductUpdatedHandler",
+                    "storefront.product.deleted", "ProductDeletedHandler"),
+            List.of("index-rebuild"), true);
     /** The shop's UI: static files, no database, no messaging; everything not reserved. */
     public static final ServiceDefinition WEB = new ServiceDefinition("web", 8089,
             List.of("/"), List.of(), false, Map.of(), List.of(), false);
 
-    private static final List<ServiceDefinition> ALL = List.of(AUTH, CATALOG, INVENTORY, CART, ORDER, CHECKOUT, PAYMENT, NOTIFY, ANALYTICS, WEB);
+    private static final List<ServiceDefinition> ALL = List.of(AUTH, CATALOG, INVENTORY, CART, ORDER, CHECKOUT, PAYMENT, NOTIFY, ANALYTICS, SEARCH, WEB);
 
     private ServiceRegistry() {
     }

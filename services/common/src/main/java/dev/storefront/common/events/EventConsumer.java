@@ -46,6 +46,8 @@ public final class EventConsumer implements AutoCloseable {
     private final Database db;
     private final EventBus bus;
     private final String name;
+    /** Names this consumer's JetStream consumers for {@link EventHandler#everyReplica} handlers: this replica's own. */
+    private final String replica = java.util.UUID.randomUUID().toString().substring(0, 8);
     private final List<MessageConsumer> consumers = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closing;
@@ -58,44 +60,52 @@ public final class EventConsumer implements AutoCloseable {
 
     /** Subscribes a named handler to each of its event types. */
     public EventConsumer on(EventHandler handler) {
-        handler.types().forEach(type -> on(type, handler::apply));
+        handler.types().forEach(type -> subscribe(type, handler::apply, handler.everyReplica()));
         return this;
     }
 
     /** Subscribes {@code handler} to one event type, e.g. {@code storefront.order.confirmed}. */
     public EventConsumer on(String type, Handler handler) {
+        return subscribe(type, handler, false);
+    }
+
+    private EventConsumer subscribe(String type, Handler handler, boolean everyReplica) {
         String subject = bus.subjectFor(type);
-        String durable = (name + "_" + type).replaceAll("[^A-Za-z0-9_-]", "_");
+        String durable = (name + "_" + type + (everyReplica ? "_" + replica : "")).replaceAll("[^A-Za-z0-9_-]", "_");
+        ConsumerConfiguration.Builder config = ConsumerConfiguration.builder()
+                .filterSubject(subject)
+                .ackPolicy(AckPolicy.Explicit)
+                .ackWait(Duration.ofSeconds(30))
+                .maxAckPending(1000);
+        if (everyReplica) {
+            // this process's own consumer: from now on (it loads the past itself), gone 10 minutes after the process
+            config.name(durable).deliverPolicy(DeliverPolicy.New).inactiveThreshold(Duration.ofMinutes(10));
+        } else {
+            config.durable(durable).deliverPolicy(DeliverPolicy.All);
+        }
         try {
             StreamContext stream = bus.connection().getStreamContext(bus.stream());
-            ConsumerContext context = stream.createOrUpdateConsumer(ConsumerConfiguration.builder()
-                    .durable(durable)
-                    .filterSubject(subject)
-                    .ackPolicy(AckPolicy.Explicit)
-                    .ackWait(Duration.ofSeconds(30))
-                    .deliverPolicy(DeliverPolicy.All)
-                    .maxAckPending(1000)
-                    .build());
-            consumers.add(context.consume(PULL, msg -> handle(msg, handler)));
+            ConsumerContext context = stream.createOrUpdateConsumer(config.build());
+            consumers.add(context.consume(PULL, msg -> handle(msg, handler, everyReplica)));
         } catch (Exception e) {
             throw new IllegalStateException("Cannot subscribe " + durable + " to " + subject + ": " + e.getMessage(), e);
         }
         return this;
     }
 
-    private void handle(Message msg, Handler handler) {
+    private void handle(Message msg, Handler handler, boolean everyReplica) {
         if (closing) {
             return; // not acked: redelivered (to another replica, or to this one once it is back) after ackWait
         }
         inFlight.incrementAndGet();
         try {
-            apply(msg, handler);
+            apply(msg, handler, everyReplica);
         } finally {
             inFlight.decrementAndGet();
         }
     }
 
-    private void apply(Message msg, Handler handler) {
+    private void apply(Message msg, Handler handler, boolean everyReplica) {
         CloudEvent event;
         try {
             event = Json.read(new String(msg.getData(), StandardCharsets.UTF_8), CloudEvent.class);
@@ -110,14 +120,15 @@ public final class EventConsumer implements AutoCloseable {
         try (Tracing.Traced span = Tracing.start(db.service(), "consume " + event.type(), SpanKind.CONSUMER, parent)) {
             span.attribute("messaging.system", "nats").attribute("messaging.destination.name", msg.getSubject())
                     .attribute("messaging.consumer.group.name", name).attribute("messaging.message.id", String.valueOf(event.id()));
-            applyTraced(msg, handler, event, requestId, span);
+            applyTraced(msg, handler, event, requestId, span, everyReplica);
         }
     }
 
-    private void applyTraced(Message msg, Handler handler, CloudEvent event, String requestId, Tracing.Traced span) {
+    private void applyTraced(Message msg, Handler handler, CloudEvent event, String requestId, Tracing.Traced span,
+                             boolean everyReplica) {
         try {
             RequestContext.runWith(requestId, () -> db.inTransactionDo(tx -> {
-                long fresh = tx.insert("INSERT INTO processed_events (consumer, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                long fresh = everyReplica ? 1 : tx.insert("INSERT INTO processed_events (consumer, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                         name, event.id());
                 if (fresh == 1) {
                     handler.apply(tx, event);

@@ -32,6 +32,16 @@ public abstract class EventHandler {
         return types;
     }
 
+    /**
+     * True for a read model each replica keeps for itself (search's index): every replica then gets every event
+     * through a consumer of its own that starts at the newest event (what came before, the replica loads
+     * itself), records no event ids (its {@link #apply} must be idempotent) and is dropped by JetStream once
+     * the replica has been gone a while. False (the default): the replicas share one durable consumer.
+     */
+    public boolean everyReplica() {
+        return false;
+    }
+
     /** Applies one event inside the consumer's transaction. */
     public abstract void apply(DbTransaction tx, CloudEvent event);
 }

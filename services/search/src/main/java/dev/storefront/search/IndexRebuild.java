@@ -1,0 +1,120 @@
+package dev.storefront.search;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.storefront.common.BackgroundJob;
+import dev.storefront.common.http.ServiceClient;
+
+/**
+ * Loads the whole catalog into the index, a page at a time from catalog's {@code /internal/catalog/products/all}
+ * (keyset pages in id order), then removes what catalog no longer has. It runs as the job {@code index-rebuild}:
+ * once at start (retried with a growing pause while catalog is not there yet) and whenever an admin asks;
+ * events keep the index current meanwhile, and the index's version order makes the two safe together.
+ */
+final class IndexRebuild {
+    private static final System.Logger LOG = System.getLogger(IndexRebuild.class.getName());
+    static final int PAGE = 500;
+
+    /** Where a rebuild is; {@code state} is running, done or failed. */
+    record Progress(String state, long indexed, long removed, long inIndex, Instant startedAt, Instant finishedAt, String error) {
+    }
+
+    private final ServiceClient catalog;
+    private final CategoryTree categories;
+    private final ProductIndexer indexer;
+    private final ProductIndex index;
+    private final BackgroundJob job;
+    private volatile boolean requested = true;
+    private volatile boolean stopping;
+    private volatile Progress progress = new Progress("pending", 0, 0, 0, null, null, null);
+
+    IndexRebuild(ServiceClient catalog, CategoryTree categories, ProductIndexer indexer, ProductIndex index) {
+        this.catalog = catalog;
+        this.categories = categories;
+        this.indexer = indexer;
+        this.index = index;
+        this.job = BackgroundJob.builder("index-rebuild", this::round)
+                .retryAfter(Duration.ofSeconds(1), Duration.ofSeconds(30))
+                .stopTimeout(Duration.ofSeconds(2))
+                .build();
+    }
+
+    BackgroundJob job() {
+        return job;
+    }
+
+    Progress progress() {
+        return progress;
+    }
+
+    /** Asks for a rebuild (a second request while one runs is that one); answers where it is now. */
+    Progress request() {
+        if (!"running".equals(progress.state())) {
+            requested = true;
+            job.wake();
+        }
+        return progress;
+    }
+
+    /** Ends a rebuild in progress at the next page (the process is stopping). */
+    void stop() {
+        stopping = true;
+    }
+
+    private boolean round() throws Exception {
+        if (!requested) {
+            return false;
+        }
+        Instant started = Instant.now();
+        progress = new Progress("running", 0, 0, index.size(), started, null, null);
+        LOG.log(Level.INFO, "search index: rebuilding from catalog");
+        try {
+            rebuild(started);
+        } catch (Exception e) {
+            progress = new Progress("failed", progress.indexed(), 0, index.size(), started, Instant.now(), e.getMessage());
+            LOG.log(Level.WARNING, "search index: rebuild failed after " + progress.indexed() + " products: " + e.getMessage());
+            throw e; // the job retries after a pause
+        }
+        return false;
+    }
+
+    private void rebuild(Instant started) throws Exception {
+        categories.refresh();
+        Set<UUID> seen = new HashSet<>();
+        UUID after = null;
+        long indexed = 0;
+        while (!stopping) {
+            JsonNode page = catalog.get("/internal/catalog/products/all?limit=" + PAGE + (after == null ? "" : "&after=" + after));
+            List<SearchProduct> products = new ArrayList<>();
+            page.forEach(node -> products.add(SearchProduct.from(node)));
+            indexer.upsert(products);
+            indexer.refresh();
+            products.forEach(p -> seen.add(p.id()));
+            indexed += products.size();
+            progress = new Progress("running", indexed, 0, index.size(), started, null, null);
+            LOG.log(Level.INFO, "search index: " + indexed + " products read from catalog");
+            if (products.size() < PAGE) {
+                break;
+            }
+            after = products.getLast().id();
+        }
+        if (stopping) {
+            return;
+        }
+        int removed = index.removeUnseen(seen, started);
+        indexer.refresh();
+        requested = false;
+        Instant finished = Instant.now();
+        progress = new Progress("done", indexed, removed, index.size(), started, finished, null);
+        LOG.log(Level.INFO, "search index: rebuilt, " + indexed + " products in " + Duration.between(started, finished).toMillis()
+                + " ms, " + removed + " removed");
+    }
+}

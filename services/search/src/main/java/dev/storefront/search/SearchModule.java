@@ -1,0 +1,80 @@
+package dev.storefront.search;
+
+import java.io.IOException;
+import java.util.List;
+
+import dev.storefront.common.BackgroundJob;
+import dev.storefront.common.ServiceContext;
+import dev.storefront.common.ServiceModule;
+import dev.storefront.common.events.EventHandler;
+import io.helidon.webserver.http.HttpRouting;
+
+/**
+ * The search service: a Lucene index of the catalog on each replica (BM25, HNSW vectors of all-MiniLM-L6-v2,
+ * facets, completions), loaded from catalog at start and on an admin's request ({@link IndexRebuild}) and kept
+ * current by catalog's product events, which every replica receives; searches under /api/search.
+ */
+public final class SearchModule implements ServiceModule {
+    private final ServiceContext ctx;
+    private final ProductIndex index;
+    private final IndexRebuild rebuild;
+    private final SearchService service;
+    private final List<EventHandler> handlers;
+
+    private SearchModule(ServiceContext ctx) {
+        this.ctx = ctx;
+        this.index = new ProductIndex();
+        Embeddings embeddings = new Embeddings();
+        CategoryTree categories = new CategoryTree(ctx.publicClient("catalog"));
+        ProductIndexer indexer = new ProductIndexer(index, categories, embeddings);
+        this.rebuild = new IndexRebuild(ctx.client("catalog"), categories, indexer, index);
+        this.service = new SearchService(ctx, new ProductSearch(index, embeddings), new Suggestions(index), rebuild);
+        this.handlers = List.of(new ProductCreatedHandler(indexer), new ProductUpdatedHandler(indexer),
+                new ProductDeletedHandler(indexer));
+        ctx.onClose(rebuild::stop);
+    }
+
+    public static SearchModule create(ServiceContext ctx) {
+        return new SearchModule(ctx);
+    }
+
+    @Override
+    public String name() {
+        return "search";
+    }
+
+    @Override
+    public ServiceContext context() {
+        return ctx;
+    }
+
+    IndexRebuild rebuild() {
+        return rebuild;
+    }
+
+    @Override
+    public void routing(HttpRouting.Builder routing) {
+        routing.register("/api/search", service);
+    }
+
+    @Override
+    public List<EventHandler> eventHandlers() {
+        return handlers;
+    }
+
+    @Override
+    public List<BackgroundJob> jobs() {
+        return List.of(rebuild.job());
+    }
+
+    /** The consumers and the rebuild job stop with the context; the index closes after them. */
+    @Override
+    public void close() {
+        ServiceModule.super.close();
+        try {
+            index.close();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,1 @@
+-- search keeps no tables of its own: its index is per replica, rebuilt from catalog (the kit's outbox and processed_events come on their own).
