@@ -18,7 +18,7 @@ CLUSTER=${KIND_CLUSTER:-storefront}
 REGISTRY=ghcr.io/storefront-dev
 TAG=dev
 PULL_POLICY=Never
-MODULES=(auth catalog inventory cart order checkout payment notify analytics web operator)
+MODULES=(auth catalog inventory cart order checkout payment notify analytics search web operator)
 GATEWAY_API_VERSION=v1.3.0
 NGF_VERSION=2.1.0
 
