@@ -4,6 +4,11 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
+import dev.storefront.catalog.images.ImageGallery;
+import dev.storefront.catalog.images.ImageRepository;
+import dev.storefront.catalog.images.ImageService;
+import dev.storefront.catalog.images.ImageSettings;
+import dev.storefront.catalog.images.ObjectStorage;
 import dev.storefront.common.ServiceContext;
 import dev.storefront.common.ServiceModule;
 import dev.storefront.common.events.CloudEvent;
@@ -15,7 +20,8 @@ import io.nats.client.Dispatcher;
 /**
  * The catalog service: products and the category tree under /api/products and /api/categories,
  * product look-ups under /internal/catalog. Config: {@code storefront.catalog.cache.max-entries}
- * (2000), {@code .ttl-seconds} (300), {@code .max-age-seconds} (10, the Cache-Control max-age).
+ * (2000), {@code .ttl-seconds} (300), {@code .max-age-seconds} (10, the Cache-Control max-age); product
+ * images under {@code storefront.catalog.images.*} ({@link ImageSettings}).
  */
 public final class CatalogModule implements ServiceModule {
     private static final System.Logger LOG = System.getLogger(CatalogModule.class.getName());
@@ -26,6 +32,8 @@ public final class CatalogModule implements ServiceModule {
     private final ActivityEvents activity;
     private final CatalogService service;
     private final CatalogInternalService internal;
+    private final ImageGallery gallery;
+    private final ImageService images;
     private Dispatcher invalidations;
 
     private CatalogModule(ServiceContext ctx) {
@@ -36,6 +44,13 @@ public final class CatalogModule implements ServiceModule {
         this.activity = new ActivityEvents(ctx);
         this.service = new CatalogService(ctx, repo, cache, activity);
         this.internal = new CatalogInternalService(ctx, repo);
+        ImageSettings imageSettings = ImageSettings.from(ctx.config());
+        ObjectStorage storage = imageSettings.storageConfigured() ? new ObjectStorage(imageSettings) : null;
+        if (storage != null) {
+            ctx.onClose(storage::close);
+        }
+        this.gallery = new ImageGallery(ctx, repo, new ImageRepository(ctx.db()), storage, imageSettings, cache::productChanged);
+        this.images = new ImageService(ctx, repo, gallery);
     }
 
     public static CatalogModule create(ServiceContext ctx) {
@@ -56,6 +71,11 @@ public final class CatalogModule implements ServiceModule {
         return repo;
     }
 
+    /** Product images: upload, variants, object storage. */
+    public ImageGallery gallery() {
+        return gallery;
+    }
+
     public ResponseCache cache() {
         return cache;
     }
@@ -72,7 +92,8 @@ public final class CatalogModule implements ServiceModule {
 
     @Override
     public void routing(HttpRouting.Builder routing) {
-        routing.register("/api/products", (HttpService) service::productRoutes)
+        routing.register("/api/products", images)
+                .register("/api/products", (HttpService) service::productRoutes)
                 .register("/api/categories", (HttpService) service::categoryRoutes)
                 .register("/internal/catalog", internal);
     }
