@@ -120,14 +120,21 @@ public final class CatalogModule implements ServiceModule {
         }
     }
 
-    /** Loads the demo catalog when there are no products yet (fixed ids: a second run adds nothing). */
+    /**
+     * Loads the demo catalog when there are no products yet (fixed ids: a second run adds nothing), then
+     * draws a picture for every demo product without an uploaded image, through the upload path.
+     */
     @Override
     public void seedDemoData() {
-        if (repo.productCount() > 0) {
-            return;
+        if (repo.productCount() == 0) {
+            int added = CatalogDemoData.seed(ctx, repo);
+            cache.clear();
+            LOG.log(Level.INFO, "Seeded the demo catalog: " + added + " products");
         }
-        int added = CatalogDemoData.seed(ctx, repo);
-        cache.clear();
-        LOG.log(Level.INFO, "Seeded the demo catalog: " + added + " products");
+        long started = System.nanoTime();
+        int drawn = gallery.drawMissing(CatalogDemoData.DEMO_VENDOR_ID);
+        if (drawn > 0) {
+            LOG.log(Level.INFO, "Drew and stored " + drawn + " demo product images in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        }
     }
 }

@@ -130,6 +130,19 @@ public final class ImageGallery {
         });
     }
 
+    /** Draws and adds a picture for each of the vendor's products that has none (demo data); how many were added. */
+    public int drawMissing(UUID vendorId) {
+        if (storage == null) {
+            return 0;
+        }
+        int added = 0;
+        for (ImageRepository.Bare p : images.withoutImages(vendorId)) {
+            add(p.id(), null, DemoImages.draw(p.id(), p.name(), p.categorySlug()));
+            added++;
+        }
+        return added;
+    }
+
     /** The product's image objects, for deleting them with the product. */
     public List<String> keysOf(UUID productId) {
         return images.list(productId).stream().flatMap(i -> i.variants().values().stream()).map(ProductImage.Variant::key).toList();

@@ -74,6 +74,17 @@ public final class ImageRepository {
                 Json.write(images), Json.write(fullUrls), productId);
     }
 
+    /** A product that has no uploaded image yet: id, name, category slug. */
+    public record Bare(UUID id, String name, String categorySlug) {
+    }
+
+    /** One vendor's products without uploaded images (the demo vendor's, to draw theirs). */
+    public List<Bare> withoutImages(UUID vendorId) {
+        return Database.list(db.execute(), "SELECT p.id, p.name, c.slug FROM products p LEFT JOIN categories c ON c.id = p.category_id "
+                + "WHERE p.vendor_id = ? AND p.media = '[]'::jsonb ORDER BY p.id", r -> new Bare(Rows.uuid(r, "id"),
+                Rows.string(r, "name"), Rows.string(r, "slug")), vendorId);
+    }
+
     static ProductImage image(DbRow r) {
         try {
             return new ProductImage(Rows.uuid(r, "id"), Rows.intValue(r, "position"), Rows.bool(r, "is_primary"),

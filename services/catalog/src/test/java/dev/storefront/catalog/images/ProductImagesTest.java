@@ -209,6 +209,29 @@ class ProductImagesTest {
     }
 
     @Test
+    void demoPicturesAreDrawnAndStoredThroughTheUploadPathOncePerProduct() throws Exception {
+        UUID drawingVendor = UUID.randomUUID();
+        List<UUID> products = new ArrayList<>();
+        for (String name : List.of("Espresso Machine", "Trail Running Shoes")) {
+            TestHttp.Reply reply = http.post("/api/products", CATALOG.token(drawingVendor, Role.VENDOR), Map.of("name", name,
+                    "price", new java.math.BigDecimal("20.00")));
+            products.add(UUID.fromString(reply.data().path("id").asText()));
+        }
+        assertThat(CATALOG.module().gallery().drawMissing(drawingVendor)).isEqualTo(2);
+        assertThat(CATALOG.module().gallery().drawMissing(drawingVendor)).isZero();
+
+        JsonNode image = http.get("/api/products/" + products.get(0), null).data().path("media").get(0);
+        assertThat(image.path("sourceFormat").asText()).isEqualTo("png");
+        assertThat(image.path("width").asInt()).isEqualTo(800);
+        HttpResponse<byte[]> card = fetch(image.path("variants").path("card").path("url").asText());
+        assertThat(card.statusCode()).isEqualTo(200);
+        java.awt.image.BufferedImage picture = ImageIO.read(new ByteArrayInputStream(card.body()));
+        assertThat(picture.getWidth()).isEqualTo(480);
+        // a drawn picture, not a flat tile: the centre (the object) differs from the corner (the background)
+        assertThat(picture.getRGB(240, 240)).isNotEqualTo(picture.getRGB(5, 5));
+    }
+
+    @Test
     void openApiDocumentMatchesTheRoutes() {
         OpenApiContract.assertMatches(CATALOG.module());
     }
