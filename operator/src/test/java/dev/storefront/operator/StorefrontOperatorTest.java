@@ -56,7 +56,11 @@ class StorefrontOperatorTest {
             "STOREFRONT_SERVICES_SEARCH_URL",
             "STOREFRONT_ANALYTICS_CLIENT_DASH_IP_DASH_HEADER",
             "STOREFRONT_SHUTDOWN_DRAIN_DASH_MS", "STOREFRONT_SHUTDOWN_TIMEOUT_DASH_MS",
-            "NATS_USER", "NATS_PASSWORD", "STOREFRONT_EVENTS_REPLICAS");
+            "NATS_USER", "NATS_PASSWORD", "STOREFRONT_EVENTS_REPLICAS",
+            "STOREFRONT_CATALOG_IMAGES_S3_ENDPOINT", "STOREFRONT_CATALOG_IMAGES_S3_BUCKET", "STOREFRONT_CATALOG_IMAGES_S3_REGION",
+            "STOREFRONT_CATALOG_IMAGES_S3_PATH_DASH_STYLE", "STOREFRONT_CATALOG_IMAGES_S3_ACCESS_DASH_KEY",
+            "STOREFRONT_CATALOG_IMAGES_S3_SECRET_DASH_KEY", "STOREFRONT_CATALOG_IMAGES_PUBLIC_DASH_BASE_DASH_URL",
+            "STOREFRONT_CATALOG_IMAGES_PRESIGN_DASH_SECONDS");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @RegisterExtension
@@ -189,6 +193,7 @@ class StorefrontOperatorTest {
         OPERATOR.secret(ns, "storefront-db-admin", Map.of("username", "postgres", "password", ""));
         OPERATOR.secret(ns, "storefront-stripe", Map.of("secret-key", "sk_test_x", "webhook-secret", "whsec_x"));
         OPERATOR.secret(ns, "storefront-smtp", Map.of("username", "mailer", "password", "pw"));
+        OPERATOR.secret(ns, "storefront-s3", Map.of("access-key", "AKIAEXAMPLE", "secret-key", "s3-secret"));
         OPERATOR.secret(ns, "storefront-nats", Map.of("url", "nats://u:p@nats.messaging.svc:4222"));
         OPERATOR.secret(ns, "shop-example-com-tls", Map.of("tls.crt", "crt", "tls.key", "key"));
         OPERATOR.create(ns, sf);
@@ -203,8 +208,24 @@ class StorefrontOperatorTest {
         });
         assertThat(client.apps().statefulSets().inNamespace(ns).list().getItems()).isEmpty();
         assertThat(names(client.network().v1().networkPolicies().inNamespace(ns).list().getItems()))
-                .containsExactly("shop-database-clients", "shop-mail", "shop-messaging-clients", "shop-payment-provider",
-                        "shop-price-feeds", "shop-services");
+                .containsExactly("shop-database-clients", "shop-mail", "shop-messaging-clients", "shop-object-storage",
+                        "shop-payment-provider", "shop-price-feeds", "shop-services");
+        // catalog, and only catalog, gets the image store: where, and its keys from the Secret; it may reach it on 443
+        var catalogContainer = client.apps().deployments().inNamespace(ns).withName("shop-catalog").get()
+                .getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertThat(catalogContainer.getEnv()).filteredOn(e -> e.getName().startsWith("STOREFRONT_CATALOG_IMAGES_S3_"))
+                .extracting(e -> e.getName() + "<-" + e.getValueFrom().getSecretKeyRef().getName() + "/" + e.getValueFrom().getSecretKeyRef().getKey())
+                .containsExactlyInAnyOrder("STOREFRONT_CATALOG_IMAGES_S3_ACCESS_DASH_KEY<-storefront-s3/access-key",
+                        "STOREFRONT_CATALOG_IMAGES_S3_SECRET_DASH_KEY<-storefront-s3/secret-key");
+        assertThat(client.configMaps().inNamespace(ns).withName("shop-catalog-config").get().getData())
+                .containsEntry("STOREFRONT_CATALOG_IMAGES_S3_BUCKET", "shop-example-com-images")
+                .containsEntry("STOREFRONT_CATALOG_IMAGES_S3_REGION", "eu-central-1")
+                .containsEntry("STOREFRONT_CATALOG_IMAGES_S3_PATH_DASH_STYLE", "false")
+                .doesNotContainKey("STOREFRONT_CATALOG_IMAGES_S3_ENDPOINT");
+        assertThat(client.configMaps().inNamespace(ns).withName("shop-cart-config").get().getData())
+                .doesNotContainKey("STOREFRONT_CATALOG_IMAGES_S3_BUCKET");
+        assertThat(client.network().v1().networkPolicies().inNamespace(ns).withName("shop-object-storage").get().getSpec()
+                .getEgress().getFirst().getPorts().getFirst().getPort().getIntVal()).isEqualTo(443);
         Ingress ingress = client.network().v1().ingresses().inNamespace(ns).withName(name).get();
         assertThat(ingress.getSpec().getTls().getFirst().getSecretName()).isEqualTo("shop-example-com-tls");
         assertThat(ingress.getMetadata().getAnnotations()).containsEntry("nginx.ingress.kubernetes.io/limit-rps", "50");

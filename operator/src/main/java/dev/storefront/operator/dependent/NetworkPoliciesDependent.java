@@ -93,6 +93,10 @@ public class NetworkPoliciesDependent extends StorefrontBulkDependent<NetworkPol
         }
         policies.add(policy(sf, name + "-price-feeds", "services", servicesWhere(sf, s -> s == ShopService.CATALOG),
                 null, List.of(publicWeb())));
+        if (spec.objectStorage != null) {
+            policies.add(policy(sf, name + "-object-storage", "services", servicesWhere(sf, s -> s == ShopService.CATALOG),
+                    null, List.of(to(List.of(), objectStoragePort(spec.objectStorage)))));
+        }
         if (spec.mail.host != null) {
             policies.add(policy(sf, name + "-mail", "services", servicesWhere(sf, s -> s == ShopService.NOTIFY),
                     null, List.of(to(List.of(), spec.mail.port))));
@@ -144,6 +148,15 @@ public class NetworkPoliciesDependent extends StorefrontBulkDependent<NetworkPol
 
     private static LabelSelector selector(Storefront sf, String component) {
         return new LabelSelectorBuilder().withMatchLabels(StorefrontNames.selector(sf, component)).build();
+    }
+
+    /** The endpoint's port: given, or 80 / 443 by scheme; AWS S3 (no endpoint) is 443. */
+    static int objectStoragePort(StorefrontSpec.ObjectStorage storage) {
+        if (storage.endpoint == null) {
+            return 443;
+        }
+        java.net.URI uri = java.net.URI.create(storage.endpoint);
+        return uri.getPort() > 0 ? uri.getPort() : "http".equals(uri.getScheme()) ? 80 : 443;
     }
 
     /** ingress null: the policy restricts egress only (the pods' ingress is another policy's). */

@@ -56,6 +56,8 @@ public class StorefrontSpec {
     public Gateway gateway;
     public Payment payment = new Payment();
     public Mail mail = new Mail();
+    @JsonPropertyDescription("S3-compatible object storage for catalog's product images; without it image upload answers 503.")
+    public ObjectStorage objectStorage;
     public Admin admin = new Admin();
     public Monitoring monitoring = new Monitoring();
     public Observability observability = new Observability();
@@ -400,6 +402,43 @@ public class StorefrontSpec {
         public Boolean tls = true;
         @JsonPropertyDescription("Secret with the SMTP username and password.")
         public SecretKeys secretRef;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class ObjectStorage {
+        @JsonPropertyDescription("S3 endpoint, e.g. https://minio.storage:9000; without it AWS S3 of the region.")
+        @Pattern("^https?://[^\\s/]+/?$")
+        public String endpoint;
+        @Required
+        @JsonPropertyDescription("Bucket the image variants are written to (it must exist).")
+        @Pattern("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+        public String bucket;
+        @Default("us-east-1")
+        @Pattern("^[a-z0-9-]{1,32}$")
+        public String region = "us-east-1";
+        @JsonPropertyDescription("Path-style addressing (MinIO, Ceph, S3Proxy); false for AWS's virtual-hosted buckets.")
+        @Default("true")
+        public Boolean pathStyle = true;
+        @JsonPropertyDescription("A CDN or public bucket URL: image routes redirect there instead of streaming through catalog.")
+        @Pattern("^https?://[^\\s]+$")
+        public String publicBaseUrl;
+        @JsonPropertyDescription("Above 0: image routes redirect to presigned GET URLs valid this many seconds.")
+        @Min(0)
+        @Max(604800)
+        public Integer presignSeconds;
+        @JsonPropertyDescription("Secret with the access key and secret key; without it the SDK's default chain (e.g. a pod identity).")
+        public ObjectStorageSecret credentialsSecretRef;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class ObjectStorageSecret {
+        @Required
+        @Pattern(DNS_NAME)
+        public String name;
+        @Default("access-key")
+        public String accessKeyKey = "access-key";
+        @Default("secret-key")
+        public String secretKeyKey = "secret-key";
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -5,6 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 import dev.storefront.catalog.pricefeeds.PriceFeeds;
+import dev.storefront.catalog.images.ImageGallery;
+import dev.storefront.catalog.images.ImageRepository;
+import dev.storefront.catalog.images.ImageService;
+import dev.storefront.catalog.images.ImageSettings;
+import dev.storefront.catalog.images.ObjectStorage;
 import dev.storefront.common.ServiceContext;
 import dev.storefront.common.ServiceModule;
 import dev.storefront.common.events.CloudEvent;
@@ -16,7 +21,8 @@ import io.nats.client.Dispatcher;
 /**
  * The catalog service: products and the category tree under /api/products and /api/categories,
  * product look-ups under /internal/catalog. Config: {@code storefront.catalog.cache.max-entries}
- * (2000), {@code .ttl-seconds} (300), {@code .max-age-seconds} (10, the Cache-Control max-age).
+ * (2000), {@code .ttl-seconds} (300), {@code .max-age-seconds} (10, the Cache-Control max-age); product
+ * images under {@code storefront.catalog.images.*} ({@link ImageSettings}).
  */
 public final class CatalogModule implements ServiceModule {
     private static final System.Logger LOG = System.getLogger(CatalogModule.class.getName());
@@ -28,6 +34,8 @@ public final class CatalogModule implements ServiceModule {
     private final CatalogService service;
     private final CatalogInternalService internal;
     private final PriceFeeds priceFeeds;
+    private final ImageGallery gallery;
+    private final ImageService images;
     private Dispatcher invalidations;
 
     private CatalogModule(ServiceContext ctx) {
@@ -39,6 +47,13 @@ public final class CatalogModule implements ServiceModule {
         this.service = new CatalogService(ctx, repo, cache, activity);
         this.internal = new CatalogInternalService(ctx, repo);
         this.priceFeeds = PriceFeeds.create(ctx);
+        ImageSettings imageSettings = ImageSettings.from(ctx.config());
+        ObjectStorage storage = imageSettings.storageConfigured() ? new ObjectStorage(imageSettings) : null;
+        if (storage != null) {
+            ctx.onClose(storage::close);
+        }
+        this.gallery = new ImageGallery(ctx, repo, new ImageRepository(ctx.db()), storage, imageSettings, cache::productChanged);
+        this.images = new ImageService(ctx, repo, gallery);
     }
 
     public static CatalogModule create(ServiceContext ctx) {
@@ -57,6 +72,11 @@ public final class CatalogModule implements ServiceModule {
 
     public CatalogRepository repository() {
         return repo;
+    }
+
+    /** Product images: upload, variants, object storage. */
+    public ImageGallery gallery() {
+        return gallery;
     }
 
     public ResponseCache cache() {
@@ -81,6 +101,7 @@ public final class CatalogModule implements ServiceModule {
     public void routing(HttpRouting.Builder routing) {
         // price comparison first: its /price-feeds must not be taken for a product id
         routing.register("/api/products", priceFeeds.service())
+                .register("/api/products", images)
                 .register("/api/products", (HttpService) service::productRoutes)
                 .register("/api/categories", (HttpService) service::categoryRoutes)
                 .register("/internal/catalog", internal);
@@ -108,14 +129,21 @@ public final class CatalogModule implements ServiceModule {
         }
     }
 
-    /** Loads the demo catalog when there are no products yet (fixed ids: a second run adds nothing). */
+    /**
+     * Loads the demo catalog when there are no products yet (fixed ids: a second run adds nothing), then
+     * draws a picture for every demo product without an uploaded image, through the upload path.
+     */
     @Override
     public void seedDemoData() {
-        if (repo.productCount() > 0) {
-            return;
+        if (repo.productCount() == 0) {
+            int added = CatalogDemoData.seed(ctx, repo);
+            cache.clear();
+            LOG.log(Level.INFO, "Seeded the demo catalog: " + added + " products");
         }
-        int added = CatalogDemoData.seed(ctx, repo);
-        cache.clear();
-        LOG.log(Level.INFO, "Seeded the demo catalog: " + added + " products");
+        long started = System.nanoTime();
+        int drawn = gallery.drawMissing(CatalogDemoData.DEMO_VENDOR_ID);
+        if (drawn > 0) {
+            LOG.log(Level.INFO, "Drew and stored " + drawn + " demo product images in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        }
     }
 }

@@ -18,7 +18,7 @@ import io.helidon.dbclient.DbRow;
 public final class CatalogRepository {
     private static final String PRODUCT_COLUMNS = "p.id, p.name, p.description, p.price, p.currency, p.category_id, "
             + "c.slug AS category_slug, p.vendor_id, p.images::text AS images, p.attributes::text AS attributes, "
-            + "p.created_at, p.updated_at, p.version, p.gtin";
+            + "p.media::text AS media, p.created_at, p.updated_at, p.version, p.gtin";
     private static final String SELECT_PRODUCT = "SELECT " + PRODUCT_COLUMNS
             + " FROM products p LEFT JOIN categories c ON c.id = p.category_id";
 
@@ -313,12 +313,14 @@ public final class CatalogRepository {
                 Rows.decimal(r, "price"), Rows.string(r, "currency"), Rows.uuid(r, "category_id"),
                 Rows.string(r, "category_slug"), Rows.uuid(r, "vendor_id"),
                 json(Rows.string(r, "images"), IMAGES), json(Rows.string(r, "attributes"), ATTRIBUTES),
+                json(Rows.string(r, "media"), MEDIA),
                 Rows.instant(r, "created_at"), Rows.instant(r, "updated_at"), Rows.longValue(r, "version"),
                 Rows.string(r, "gtin"));
     }
 
     private static final TypeReference<List<String>> IMAGES = new TypeReference<>() { };
     private static final TypeReference<Map<String, Object>> ATTRIBUTES = new TypeReference<>() { };
+    private static final TypeReference<List<dev.storefront.catalog.images.ProductImage>> MEDIA = new TypeReference<>() { };
 
     private static <T> T json(String text, TypeReference<T> type) {
         try {
