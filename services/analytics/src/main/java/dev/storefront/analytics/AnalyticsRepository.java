@@ -414,7 +414,9 @@ final class AnalyticsRepository {
     List<ProductStat> topProducts(LocalDate from, LocalDate to, UUID vendorId, int limit) {
         int days = (int) ChronoUnit.DAYS.between(from, to) + 1;
         if (to.equals(today()) && windows.spec(days + "d").isPresent()
-                && Database.count(db.execute(), "SELECT count(*) FROM (SELECT 1 FROM product_daily WHERE day > ?::date LIMIT 1) x", to.toString()) == 0) {
+                // max(day) reads one end of the primary key's index whatever the plan; "day > ? LIMIT 1" in a
+                // generic plan became a full scan that found nothing (28 ms over 100 thousand events)
+                && Database.count(db.execute(), "SELECT CASE WHEN max(day) > ?::date THEN 1 ELSE 0 END FROM product_daily", to.toString()) == 0) {
             Window w = window(days + "d", days, false);
             if (w.from().equals(from.toString()) && rolled(w)) {
                 return windowProducts(w.text(), "revenue DESC, purchases DESC, views DESC", vendorId, limit);
