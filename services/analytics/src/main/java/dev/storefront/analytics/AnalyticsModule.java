@@ -30,7 +30,7 @@ public final class AnalyticsModule implements ServiceModule {
         this.service = new AnalyticsService(ctx, repo, settings);
         this.handlers = List.of(new ProductChangedHandler(repo), new ProductActivityHandler(repo),
                 new CartItemAddedHandler(repo), new OrderEventsHandler(repo));
-        this.partitionJob = partitions.job();
+        this.partitionJob = partitions.job(() -> repo.windows().rollAll(java.time.LocalDateTime.now(clock.withZone(settings.zone()))));
         partitions.maintain(); // today's and the days ahead exist before the first event
     }
 
@@ -50,6 +50,10 @@ public final class AnalyticsModule implements ServiceModule {
 
     EventPartitions partitions() {
         return partitions;
+    }
+
+    AnalyticsRepository repository() {
+        return repo;
     }
 
     @Override

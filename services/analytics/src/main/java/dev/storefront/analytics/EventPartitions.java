@@ -91,9 +91,11 @@ final class EventPartitions {
         return expired;
     }
 
-    BackgroundJob job() {
+    /** The partition job; {@code alsoEachRound} runs after each round (the window totals' move to the new hour). */
+    BackgroundJob job(Runnable alsoEachRound) {
         return BackgroundJob.builder("partition-maintenance", () -> {
             maintain();
+            alsoEachRound.run();
             return false;
         }).every(settings.partitionInterval()).build();
     }

@@ -15,7 +15,8 @@ import io.helidon.dbclient.DbExecute;
  * The rollup changes one transaction makes, summed in memory per row (hour or day, and product or
  * query) and then written with one {@code INSERT ... ON CONFLICT DO UPDATE} per table, adding to what
  * is there. Rows are written in key order, so two transactions touching the same rows never deadlock.
- * A reversal (a cancelled order) adds negative amounts.
+ * A reversal (a cancelled order) adds negative amounts. The running window totals ({@link WindowTotals})
+ * get the same changes, for the windows that hold their bucket.
  */
 final class Rollups {
     /** Shop-wide counters, in the column order of shop_hourly / shop_daily (revenue apart). */
@@ -92,6 +93,43 @@ final class Rollups {
         writeSearches(tx, "search_daily", "day", "date", searchDays);
         writeShop(tx, "shop_hourly", "hour", "timestamp", shopHours);
         writeShop(tx, "shop_daily", "day", "date", shopDays);
+        if (!productHours.isEmpty() || !searchHours.isEmpty()) {
+            writeWindows(tx, WindowTotals.open(tx));
+        }
+    }
+
+    /** The same changes added to the running window totals whose window holds their hour or day. */
+    private void writeWindows(DbExecute tx, List<WindowTotals.Open> open) {
+        Map<String, ProductRow> products = new TreeMap<>();
+        Map<String, SearchRow> searches = new TreeMap<>();
+        for (WindowTotals.Open w : open) {
+            Map<String, ProductRow> productSource = w.hourly() ? productHours : productDays;
+            productSource.forEach((key, row) -> {
+                String[] k = key.split("\\|", 2);
+                if (holds(w, k[0])) {
+                    ProductRow sum = products.computeIfAbsent(w.name() + "|" + k[1], x -> new ProductRow());
+                    sum.views += row.views;
+                    sum.adds += row.adds;
+                    sum.purchases += row.purchases;
+                    sum.revenue = sum.revenue.add(row.revenue);
+                }
+            });
+            Map<String, SearchRow> searchSource = w.hourly() ? searchHours : searchDays;
+            searchSource.forEach((key, row) -> {
+                String[] k = key.split("\\|", 2);
+                if (holds(w, k[0])) {
+                    SearchRow sum = searches.computeIfAbsent(w.name() + "|" + k[1], x -> new SearchRow());
+                    sum.searches += row.searches;
+                    sum.zeroResults += row.zeroResults;
+                }
+            });
+        }
+        writeProducts(tx, "product_window", "name", "text", products);
+        writeSearches(tx, "search_window", "name", "text", searches);
+    }
+
+    private static boolean holds(WindowTotals.Open w, String bucket) {
+        return w.hourly() ? w.holds(LocalDateTime.parse(bucket), null) : w.holds(null, LocalDate.parse(bucket));
     }
 
     private static void writeProducts(DbExecute tx, String table, String bucket, String bucketType, Map<String, ProductRow> rows) {

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -275,7 +276,7 @@ class AnalyticsTest {
         // the same database seen with a 35-day retention
         AnalyticsSettings base = AnalyticsSettings.from(module.context().config());
         AnalyticsSettings shorter = new AnalyticsSettings(base.zone(), 35, base.partitionsAhead(), base.partitionInterval(),
-                base.maxBatch(), base.batchesPerMinute(), null);
+                base.maxBatch(), base.batchesPerMinute(), null, base.windows());
         EventPartitions partitions = new EventPartitions(module.context().db(), shorter, Clock.systemUTC());
         List<LocalDate> dropped = partitions.maintain();
         assertThat(dropped).contains(today.minusDays(40)).allMatch(d -> d.isBefore(today.minusDays(35)));
@@ -284,6 +285,98 @@ class AnalyticsTest {
         assertThat(ANALYTICS.count("SELECT count(*) FROM events WHERE product_id = ?", product)).isEqualTo(1);
         assertThat(ANALYTICS.count("SELECT count(*) FROM event_ids WHERE occurred_at < now() - interval '36 days'")).isZero();
         assertThat(productViews(product)).isEqualTo(2); // rollups outlive the raw events
+    }
+
+    /** A window's running totals against the raw events: views, adds and searches whose shop hour or day it holds. */
+    private static void windowAgreesWithRawEvents(WindowTotals.Spec spec, LocalDateTime start, UUID product, String query) {
+        String since = "(occurred_at AT TIME ZONE '" + SHOP.getId() + "') >= ?::timestamp";
+        assertThat(ANALYTICS.count("SELECT coalesce(max(views), 0) FROM product_window WHERE name = ? AND product_id = ?", spec.name(), product))
+                .as("views in %s from %s", spec.name(), start)
+                .isEqualTo(ANALYTICS.count("SELECT count(*) FROM events WHERE type = 'product_view' AND product_id = ? AND " + since, product, start.toString()));
+        assertThat(ANALYTICS.count("SELECT coalesce(max(adds), 0) FROM product_window WHERE name = ? AND product_id = ?", spec.name(), product))
+                .as("adds in %s from %s", spec.name(), start)
+                .isEqualTo(ANALYTICS.count("SELECT count(*) FROM events WHERE type = 'add_to_cart' AND product_id = ? AND " + since, product, start.toString()));
+        assertThat(ANALYTICS.count("SELECT coalesce(max(zero_results), 0) FROM search_window WHERE name = ? AND query = ?", spec.name(), query))
+                .as("zero-result searches in %s from %s", spec.name(), start)
+                .isEqualTo(ANALYTICS.count("SELECT count(*) FROM events WHERE type = 'product_search' AND query = ? AND result_count = 0 AND " + since,
+                        query, start.toString()));
+        String table = spec.hourly() ? "product_hourly WHERE hour >= ?::timestamp" : "product_daily WHERE day >= ?::date";
+        String bound = spec.hourly() ? start.toString() : start.toLocalDate().toString();
+        assertThat(ANALYTICS.count("SELECT coalesce(max(revenue), 0)::bigint * 1000 + coalesce(max(purchases), 0) FROM product_window "
+                + "WHERE name = ? AND product_id = ?", spec.name(), product)).as("sales in %s from %s", spec.name(), start)
+                .isEqualTo(ANALYTICS.count("SELECT coalesce(sum(revenue), 0)::bigint * 1000 + coalesce(sum(purchases), 0) FROM " + table
+                        + " AND product_id = ?", bound, product));
+    }
+
+    @Test
+    void windowTotalsAgreeWithTheRawEventsAsEventsArriveAndTheWindowsMove() throws Exception {
+        WindowTotals windows = ANALYTICS.module().repository().windows();
+        List<WindowTotals.Spec> specs = List.of(windows.spec("24h").orElseThrow(), windows.spec("7d").orElseThrow(), windows.spec("30d").orElseThrow());
+        LocalDateTime now = LocalDateTime.now(SHOP);
+        for (WindowTotals.Spec spec : specs) { // built from the rollups now, so the events below are added to them
+            windows.roll(spec, spec.startAt(now));
+        }
+        UUID product = UUID.randomUUID();
+        String query = "window check " + UUID.randomUUID().toString().substring(0, 8);
+        List<Map<String, Object>> batch = new ArrayList<>();
+        Instant at = Instant.now();
+        for (long hoursAgo : new long[] {0, 1, 5, 23, 30, 24 * 3, 24 * 6 + 20, 24 * 10, 24 * 29, 24 * 33}) {
+            String t = at.minus(Duration.ofHours(hoursAgo)).toString();
+            String session = "sess-" + hoursAgo + "-windows";
+            batch.add(Map.of("id", UUID.randomUUID().toString(), "type", "view", "productId", product.toString(), "sessionId", session, "occurredAt", t));
+            batch.add(Map.of("id", UUID.randomUUID().toString(), "type", "view", "productId", product.toString(), "sessionId", session, "occurredAt", t));
+            if (hoursAgo % 2 == 0) {
+                batch.add(Map.of("id", UUID.randomUUID().toString(), "type", "add_to_cart", "productId", product.toString(), "sessionId", session,
+                        "occurredAt", t));
+            }
+            batch.add(Map.of("id", UUID.randomUUID().toString(), "type", "search", "query", query, "resultCount", 0, "sessionId", session,
+                    "occurredAt", t));
+        }
+        assertThat(post(null, batch).status()).isEqualTo(202);
+        assertThat(post(null, batch).data().path("duplicates").asInt()).isEqualTo(batch.size()); // a retry adds nothing to the windows either
+        UUID orderId = UUID.randomUUID();
+        publish("storefront.order.confirmed", UUID.randomUUID(), Instant.now(), order(orderId, product, UUID.randomUUID()));
+        settlesAt(2, "SELECT coalesce(max(purchases), 0) FROM product_window WHERE name = '7d' AND product_id = ?", product);
+        for (WindowTotals.Spec spec : specs) {
+            windowAgreesWithRawEvents(spec, spec.startAt(now), product, query);
+        }
+
+        // the answers come from the totals: the same numbers as the raw events
+        JsonNode popular = http.get("/api/analytics/products/popular?window=7d&by=views&limit=100", admin).data();
+        JsonNode mine = null;
+        for (JsonNode p : popular.path("products")) {
+            mine = product.toString().equals(p.path("productId").asText()) ? p : mine;
+        }
+        assertThat(mine).as(popular.toString()).isNotNull();
+        assertThat(mine.path("views").asLong()).isEqualTo(ANALYTICS.count("SELECT views FROM product_window WHERE name = '7d' AND product_id = ?", product));
+        JsonNode trending = http.get("/api/analytics/search/trending?window=30d&limit=100", admin).data();
+        assertThat(trending.path("zeroResults").toString()).contains(query);
+        // the dashboard's top products over its 30 days (a configured window) equal the sum over the daily rollups
+        LocalDate today = LocalDate.now(SHOP);
+        JsonNode dash = http.get("/api/analytics/dashboard?from=" + today.minusDays(29) + "&to=" + today + "&top=20", admin).data();
+        List<String> scanned = ANALYTICS.module().context().db().execute().query("""
+                SELECT product_id::text || ' ' || sum(views) || ' ' || sum(purchases) || ' ' || sum(revenue) AS line FROM product_daily
+                WHERE day BETWEEN ?::date AND ?::date GROUP BY product_id
+                ORDER BY sum(revenue) DESC, sum(purchases) DESC, sum(views) DESC, product_id LIMIT 20""", today.minusDays(29).toString(), today.toString())
+                .map(r -> r.column("line").as(String.class).get()).toList();
+        List<String> answered = new ArrayList<>();
+        dash.path("topProducts").forEach(p -> answered.add(p.path("productId").asText() + " " + p.path("views").asLong() + " "
+                + p.path("purchases").asLong() + " " + new BigDecimal(p.path("revenue").asText()).setScale(2).toPlainString()));
+        assertThat(answered).isEqualTo(scanned);
+
+        // a cancellation takes the sale back out of every window holding it
+        publish("storefront.order.cancelled", UUID.randomUUID(), Instant.now(), Map.of("id", orderId, "orderId", orderId,
+                "previousStatus", "CONFIRMED", "total", 35));
+        settlesAt(0, "SELECT coalesce(max(purchases), 0) FROM product_window WHERE name = '7d' AND product_id = ?", product);
+
+        // the windows move on (an hour, a day later): the buckets that left are subtracted; moving back rebuilds
+        for (WindowTotals.Spec spec : specs) {
+            LocalDateTime later = spec.hourly() ? spec.startAt(now).plusHours(6) : spec.startAt(now).plusDays(2);
+            windows.roll(spec, later);
+            windowAgreesWithRawEvents(spec, later, product, query);
+            windows.roll(spec, spec.startAt(now));
+            windowAgreesWithRawEvents(spec, spec.startAt(now), product, query);
+        }
     }
 
     @Test

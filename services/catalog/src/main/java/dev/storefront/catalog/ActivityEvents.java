@@ -7,7 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
@@ -31,7 +32,13 @@ final class ActivityEvents {
     private final ServiceContext ctx;
     private final boolean enabled;
     private final int batch;
-    private final ArrayBlockingQueue<Activity> buffer;
+    private final int capacity;
+    /**
+     * Lock-free, so request threads never queue behind each other or behind the flush (an
+     * ArrayBlockingQueue takes one lock for offer, size and drain); {@link #buffered} bounds it.
+     */
+    private final ConcurrentLinkedQueue<Activity> buffer = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger buffered = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private final BackgroundJob job;
 
@@ -40,7 +47,7 @@ final class ActivityEvents {
         var config = ctx.config().get("storefront.catalog.activity");
         this.enabled = config.get("enabled").asBoolean().orElse(true);
         this.batch = Math.max(1, config.get("batch").asInt().orElse(500));
-        this.buffer = new ArrayBlockingQueue<>(Math.max(1, config.get("buffer").asInt().orElse(10_000)));
+        this.capacity = Math.max(1, config.get("buffer").asInt().orElse(10_000));
         this.job = BackgroundJob.builder("activity-flush", this::flush)
                 .every(Duration.ofMillis(config.get("flush-ms").asLong().orElse(1_000L)))
                 .drainOnClose(true)
@@ -90,20 +97,28 @@ final class ActivityEvents {
     }
 
     private void offer(Activity event) {
-        if (!buffer.offer(event)) {
+        int n = buffered.incrementAndGet();
+        if (n > capacity) {
+            buffered.decrementAndGet();
             dropped.incrementAndGet();
-        } else if (buffer.size() >= batch) {
+            return;
+        }
+        buffer.offer(event);
+        if (n % batch == 0) { // a batch is waiting: once per batch, not on every view after it
             job.wake();
         }
     }
 
     /** One outbox row of up to {@code batch} events; true while more are buffered. */
     private boolean flush() {
-        List<Activity> drained = new ArrayList<>(Math.min(batch, buffer.size()));
-        buffer.drainTo(drained, batch);
+        List<Activity> drained = new ArrayList<>(batch);
+        for (Activity a; drained.size() < batch && (a = buffer.poll()) != null; ) {
+            drained.add(a);
+        }
         if (drained.isEmpty()) {
             return false;
         }
+        buffered.addAndGet(-drained.size());
         List<Map<String, Object>> events = drained.stream().map(Activity::entry).toList();
         try {
             ctx.db().inTransactionDo(tx -> ctx.outbox().append(tx, TYPE, Map.of("events", events)));
