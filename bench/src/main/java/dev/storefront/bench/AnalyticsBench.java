@@ -42,7 +42,9 @@ import io.nats.client.impl.NatsMessage;
  * then {@code --big} (10 million) events, written straight with SQL generate_series.</li>
  * </ol>
  * Usage: {@code java -cp storefront-bench.jar dev.storefront.bench.AnalyticsBench --launcher launcher.jar
- * [--port 18180] [--results bench/results] [--big 10000000] [--seconds 15]}.
+ * [--port 18180] [--results bench/results] [--big 10000000] [--seconds 15] [--rounds 3] [--only browse|queries]}.
+ * Browse runs off/on {@code --rounds} times, interleaved (off, on, off, on...), so the shared machine's
+ * changing load hits both alike; each query is measured {@code --rounds} times and the medians reported.
  */
 final class AnalyticsBench {
     private static final String PREFIX = "bencha_";
@@ -53,10 +55,16 @@ final class AnalyticsBench {
     private final long big;
     private final int seconds;
     private final Path out;
+    private final int rounds;
+    private final String only;
     private final Map<String, String> results = new LinkedHashMap<>();
+    /** Where the CPU went in each browse run (cores, by thread group and database). */
+    private final List<String> cpu = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
-    private AnalyticsBench(Path launcherJar, int port, long big, int seconds, Path out) {
+    private AnalyticsBench(Path launcherJar, int port, long big, int seconds, Path out, int rounds, String only) {
+        this.rounds = rounds;
+        this.only = only;
         this.launcherJar = launcherJar;
         this.port = port;
         this.big = big;
@@ -74,7 +82,8 @@ final class AnalyticsBench {
         Files.createDirectories(out);
         new AnalyticsBench(Path.of(a.getOrDefault("--launcher", "launcher/target/storefront-launcher.jar")),
                 Integer.parseInt(a.getOrDefault("--port", "18180")), Long.parseLong(a.getOrDefault("--big", "10000000")),
-                Integer.parseInt(a.getOrDefault("--seconds", "15")), out).run();
+                Integer.parseInt(a.getOrDefault("--seconds", "15")), out, Integer.parseInt(a.getOrDefault("--rounds", "3")),
+                a.getOrDefault("--only", "all")).run();
     }
 
     private void note(String key, String value) {
@@ -83,34 +92,43 @@ final class AnalyticsBench {
     }
 
     private void run() throws Exception {
-        ceilings();
+        note("load average (1, 5, 15 min) at the start", loadAverage());
+        boolean all = only.equals("all");
+        boolean browse = all || only.equals("browse"); // with the ceilings and the ingestion rates
+        if (browse) {
+            ceilings();
+        }
         for (String db : Db.strings("postgres", "SELECT datname FROM pg_database WHERE datname LIKE 'bencha\\_%'")) {
             Db.update("postgres", "DROP DATABASE " + db + " WITH (FORCE)"); // a clean shop each run: exact counts
         }
         Seeder seeder = new Seeder(PREFIX, launcherJar);
-        double off;
-        try (Platform p = start(false, "views-off")) {
-            seeder.ensureProducts(1_000, out.resolve("logs/products.log"));
-            off = browse(seeder.sampleProducts(1_000));
-        }
-        try (Platform p = start(true, "views-on")) {
-            double on = browse(seeder.sampleProducts(1_000));
-            note("browse product pages req/s, view events off", String.format(Locale.ROOT, "%.0f", off));
-            note("browse product pages req/s, view events on", String.format(Locale.ROOT, "%.0f (%+.1f%%)", on, (on / off - 1) * 100));
-            Thread.sleep(3_000); // the views the browse made reach analytics before the exact counts below
-            postIngestion(seeder);
-            busIngestion();
-            queries(seeder.token(UUID.randomUUID().toString(), "admin"), 100_000);
-            if (big > 100_000) {
-                queries(seeder.token(UUID.randomUUID().toString(), "admin"), big);
+        if (browse) {
+            browseInterleaved(seeder);
+            try (Platform p = start(true, "ingestion")) {
+                Thread.sleep(3_000); // the views the browse made reach analytics before the exact counts below
+                postIngestion(seeder);
+                busIngestion();
             }
         }
+        if (all || only.equals("queries")) {
+            try (Platform p = start(true, "queries")) {
+                queries(seeder.token(UUID.randomUUID().toString(), "admin"), 100_000);
+                if (big > 100_000) {
+                    queries(seeder.token(UUID.randomUUID().toString(), "admin"), big);
+                }
+            }
+        }
+        note("load average (1, 5, 15 min) at the end", loadAverage());
         StringBuilder md = new StringBuilder("# Analytics bench\n\n| measure | value |\n|---|---|\n");
         results.forEach((k, v) -> {
             if (!k.startsWith("_")) { // internal values (the ceiling the ratios use)
                 md.append("| ").append(k).append(" | ").append(v).append(" |\n");
             }
         });
+        if (!cpu.isEmpty()) {
+            md.append("\nCPU during each measured browse run (cores in use, from /proc; jvm: the platform's threads by name, "
+                    + "postgres: the backends serving each bench database):\n\n").append(String.join("\n", cpu)).append('\n');
+        }
         Files.writeString(out.resolve("report.md"), md);
         System.out.println(md);
         System.out.println("analytics-bench: report in " + out.resolve("report.md"));
@@ -184,13 +202,59 @@ final class AnalyticsBench {
         return Double.parseDouble(m.group(1));
     }
 
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + ", " + f[1] + ", " + f[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
     // ---- browse ------------------------------------------------------------------------------------
 
-    /** Product pages, 16 clients in a closed loop for the configured seconds: answered 200s per second. */
-    private double browse(List<String> products) throws Exception {
-        closedLoop(products, 10); // warm-up: a fresh JVM's JIT, the response cache, the pools
-        return closedLoop(products, seconds);
+    /**
+     * Browse with view events off, then on, {@code rounds} times over (a fresh platform each time): the
+     * medians and ranges of each, and the median of the per-pair ratios (each "on" against the "off"
+     * just before it, the nearest in time and so in load).
+     */
+    private void browseInterleaved(Seeder seeder) throws Exception {
+        List<Double> offs = new ArrayList<>();
+        List<Double> ons = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        List<String> sequence = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            for (boolean views : new boolean[] {false, true}) {
+                try (Platform p = start(views, (views ? "views-on-" : "views-off-") + (r + 1))) {
+                    if (r == 0 && !views) {
+                        seeder.ensureProducts(1_000, out.resolve("logs/products.log"));
+                    }
+                    closedLoop(seeder.sampleProducts(1_000), 10); // warm-up: a fresh JVM's JIT, the response cache, the pools
+                    Map<String, Long> before = ThreadCpu.snapshot(p.pid(), PREFIX);
+                    long t0 = System.nanoTime();
+                    double rate = closedLoop(seeder.sampleProducts(1_000), seconds);
+                    cpu.add(String.format(Locale.ROOT, "- views %s, round %d (%.0f req/s): %s", views ? "on" : "off", r + 1, rate,
+                            ThreadCpu.between(before, ThreadCpu.snapshot(p.pid(), PREFIX), (System.nanoTime() - t0) / 1e9, 10)));
+                    (views ? ons : offs).add(rate);
+                    sequence.add(String.format(Locale.ROOT, "%s %.0f", views ? "on" : "off", rate));
+                    if (views) {
+                        ratios.add(rate / offs.getLast() - 1);
+                    }
+                }
+            }
+        }
+        Spread off = Spread.of(offs);
+        Spread on = Spread.of(ons);
+        Spread diff = Spread.of(ratios);
+        note("browse product pages req/s, view events off (median of " + rounds + ")",
+                String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", off.median(), off.min(), off.max()));
+        note("browse product pages req/s, view events on (median of " + rounds + ")",
+                String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", on.median(), on.min(), on.max()));
+        note("browse, on against the off just before it (median of " + rounds + " pairs)",
+                String.format(Locale.ROOT, "%+.1f%% (%+.1f%% to %+.1f%%); in order: %s", diff.median() * 100, diff.min() * 100, diff.max() * 100,
+                        String.join(", ", sequence)));
     }
+
 
     private double closedLoop(List<String> products, int secs) throws Exception {
         AtomicLong ok = new AtomicLong();
@@ -313,7 +377,8 @@ final class AnalyticsBench {
         long t1 = System.nanoTime();
         // the rollups the service would have written, built in one pass over the raw events
         for (String sql : new String[] {
-                "TRUNCATE product_hourly, product_daily, search_hourly, search_daily, shop_hourly, shop_daily",
+                // the window totals are left empty: the service builds them from these rollups on the first question
+                "TRUNCATE product_hourly, product_daily, search_hourly, search_daily, shop_hourly, shop_daily, product_window, search_window, window_state",
                 """
                 INSERT INTO product_daily SELECT (occurred_at AT TIME ZONE 'UTC')::date, product_id,
                     count(*) FILTER (WHERE type = 'product_view'), count(*) FILTER (WHERE type = 'add_to_cart'),
@@ -355,22 +420,40 @@ final class AnalyticsBench {
         paths.put("popular by revenue (30d)", "/api/analytics/products/popular?by=revenue&window=30d");
         paths.put("popular by views (24h, hourly)", "/api/analytics/products/popular?by=views&window=24h");
         paths.put("trending + zero-result searches (7d)", "/api/analytics/search/trending?window=7d");
+        // the same questions over windows that are not kept as running totals: summed from the hourly/daily
+        // rollups, as every window was before (fewer requests: they are the slow ones)
+        paths.put("for comparison: dashboard (31 days, top products summed from daily rollups)",
+                "/api/analytics/dashboard?from=" + today.minusDays(30) + "&to=" + today);
+        paths.put("for comparison: popular by revenue (31d, summed from daily rollups)", "/api/analytics/products/popular?by=revenue&window=31d");
+        paths.put("for comparison: popular by views (25h, summed from hourly rollups)", "/api/analytics/products/popular?by=views&window=25h");
         paths.forEach((label, path) -> {
-            for (int i = 0; i < 20; i++) {
+            boolean comparison = label.startsWith("for comparison");
+            int n = comparison ? 50 : 300; // the summed ones take up to seconds each over 10 million events on a loaded box
+            int times = comparison ? 1 : rounds;
+            for (int i = 0; i < (comparison ? 5 : 20); i++) {
                 send("GET", path, admin, null);
             }
-            List<Long> micros = new ArrayList<>();
+            List<Double> p50 = new ArrayList<>();
+            List<Double> p99 = new ArrayList<>();
             int errors = 0;
-            for (int i = 0; i < 300; i++) {
-                long t = System.nanoTime();
-                if (send("GET", path, admin, null) != 200) {
-                    errors++;
+            for (int r = 0; r < times; r++) {
+                List<Long> micros = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    long t = System.nanoTime();
+                    if (send("GET", path, admin, null) != 200) {
+                        errors++;
+                    }
+                    micros.add((System.nanoTime() - t) / 1_000);
                 }
-                micros.add((System.nanoTime() - t) / 1_000);
+                micros.sort(null);
+                p50.add(micros.get(n / 2) / 1e3);
+                p99.add(micros.get((int) Math.ceil(n * 0.99) - 1) / 1e3);
             }
-            micros.sort(null);
+            Spread a = Spread.of(p50);
+            Spread b = Spread.of(p99);
             note(label + " over " + String.format(Locale.ROOT, "%,d", total) + " events", String.format(Locale.ROOT,
-                    "p50 %.1f ms, p99 %.1f ms (300 sequential requests, %d errors)", micros.get(150) / 1e3, micros.get(296) / 1e3, errors));
+                    "p50 %.1f ms (%.1f-%.1f), p99 %.1f ms (%.1f-%.1f); medians of %d rounds of %d sequential requests, %d errors; load %s",
+                    a.median(), a.min(), a.max(), b.median(), b.min(), b.max(), times, n, errors, loadAverage()));
         });
     }
 }
