@@ -142,7 +142,10 @@ public final class SplitPlatform implements AutoCloseable {
         // compile arenas were the larger part of a service's peak resident memory
         // the JVM's own messages (the class cache's "AOTCache creation is complete", …) go to standard error,
         // so standard output holds the service's JSON log lines only
-        List<String> jvmOptions = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xss512k", "-Xms32m", "-Xmx96m",
+        // search is the exception: it loads the embedding model (the ONNX file is read whole into the heap) and
+        // holds its Lucene index, so 96 MiB is an OutOfMemoryError at start
+        String maxHeap = service == Services.SEARCH ? "-Xmx320m" : "-Xmx96m";
+        List<String> jvmOptions = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xss512k", "-Xms32m", maxHeap,
                 "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=32m", "-XX:TieredStopAtLevel=1",
                 "-XX:+DisplayVMOutputToStderr"));
         // extra JVM options from the caller ({service} is replaced by the service's name)
