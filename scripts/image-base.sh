@@ -50,8 +50,11 @@ mkdir -p "$root"/{etc,tmp,proc,dev,sys,app,home/nonroot,opt}
 rm -f "$root"/opt/java/lib/{libawt_xawt,libjawt,libsplashscreen,libjsound}.so "$root/opt/java/lib/server/classes_nocoops.jsa"
 
 # the shared libraries the runtime's binaries need, with the loader, at the paths the host has them
-libs=$(find "$root/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' \) -print0 \
+# plus the C++ runtime: native code inside the services' jars needs it (onnxruntime, search's embedding model)
+cxx=$("$(command -v ldconfig || echo /sbin/ldconfig)" -p | awk '($1 == "libstdc++.so.6" || $1 == "libgcc_s.so.1") && !seen[$1]++ {print $NF}')
+libs=$( { find "$root/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' \) -print0; printf '%s\0' $cxx; } \
   | xargs -0 ldd 2>/dev/null | awk -v root="$root" '$2 == "=>" && $3 ~ /^\// && index($3, root) != 1 {print $3}' | sort -u)
+libs=$(printf '%s\n' $libs $cxx | sort -u)
 for lib in $libs; do
   mkdir -p "$root$(dirname "$lib")"
   cp -L "$lib" "$root$lib"
