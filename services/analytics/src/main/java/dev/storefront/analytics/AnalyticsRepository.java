@@ -130,7 +130,7 @@ final class AnalyticsRepository {
         return o == null ? null : o.toString();
     }
 
-    private static void insertRaw(DbExecute tx, List<AnalyticsEvent> events) {
+    private void insertRaw(DbExecute tx, List<AnalyticsEvent> events) {
         int n = events.size();
         String[][] c = new String[13][n];
         for (int i = 0; i < n; i++) {
@@ -149,11 +149,25 @@ final class AnalyticsRepository {
             c[11][i] = e.amount() == null ? null : e.amount().toPlainString();
             c[12][i] = e.path();
         }
-        tx.dml("""
-                INSERT INTO events (id, occurred_at, type, origin, user_id, session_id, product_id, query, result_count,
-                                    quantity, order_id, amount, path)
-                SELECT * FROM unnest(?::uuid[], ?::timestamptz[], ?::text[], ?::text[], ?::uuid[], ?::text[], ?::uuid[],
-                                     ?::text[], ?::int[], ?::int[], ?::uuid[], ?::numeric[], ?::text[])""", (Object[]) c);
+        try {
+            tx.dml("""
+                    INSERT INTO events (id, occurred_at, type, origin, user_id, session_id, product_id, query, result_count,
+                                        quantity, order_id, amount, path)
+                    SELECT * FROM unnest(?::uuid[], ?::timestamptz[], ?::text[], ?::text[], ?::uuid[], ?::text[], ?::uuid[],
+                                         ?::text[], ?::int[], ?::int[], ?::uuid[], ?::numeric[], ?::text[])""", (Object[]) c);
+        } catch (RuntimeException e) {
+            if (partitions.refreshIfMissing(e)) {
+                throw new PartitionGone(e);
+            }
+            throw e;
+        }
+    }
+
+    /** The transaction met a partition that another replica dropped; the list is fresh again, so it may be retried. */
+    static final class PartitionGone extends RuntimeException {
+        PartitionGone(Throwable cause) {
+            super("a day partition of events was dropped meanwhile", cause);
+        }
     }
 
     /** A session counts once per hour and per day; once more as a cart session when it added something. */

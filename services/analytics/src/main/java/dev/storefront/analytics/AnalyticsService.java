@@ -62,7 +62,12 @@ final class AnalyticsService implements HttpService {
         perClient.acquire(user != null ? "u:" + user.userId() : "ip:" + clientIp(req));
         ClientBatch batch = Bodies.read(req, ClientBatch.class);
         List<AnalyticsEvent> events = batch.validated(user == null ? null : user.userId(), settings.maxBatch(), Instant.now());
-        AnalyticsRepository.Ingested done = repo.db().inTransaction(tx -> repo.ingest(tx, events));
+        AnalyticsRepository.Ingested done;
+        try {
+            done = repo.db().inTransaction(tx -> repo.ingest(tx, events));
+        } catch (AnalyticsRepository.PartitionGone gone) { // once more, now that the partition list is fresh
+            done = repo.db().inTransaction(tx -> repo.ingest(tx, events));
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("accepted", done.accepted());
         body.put("duplicates", done.duplicates());

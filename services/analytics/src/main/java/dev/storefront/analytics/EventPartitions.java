@@ -1,6 +1,7 @@
 package dev.storefront.analytics;
 
 import java.lang.System.Logger.Level;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -88,7 +89,24 @@ final class EventPartitions {
             LOG.log(Level.INFO, "Dropped raw events of " + day + " (older than " + settings.retentionDays() + " days)");
         }
         db.execute().dml("DELETE FROM event_ids WHERE occurred_at < ?", dev.storefront.common.db.Rows.param(cutoff()));
+        known.retainAll(existing()); // what another replica (or an older retention setting) dropped
         return expired;
+    }
+
+    /**
+     * True when {@code e} says a row found no partition: another replica, during a roll-out that shortened
+     * the retention, dropped a day this one still counted as there. The list is read again, so the caller's
+     * retry (the client's request once more, the bus's redelivery) makes the partition.
+     */
+    boolean refreshIfMissing(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && "23514".equals(s.getSQLState()) && String.valueOf(s.getMessage()).contains("no partition")) {
+                known.retainAll(existing());
+                LOG.log(Level.INFO, "A partition this replica knew of is gone; the list of partitions was read again");
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The partition job; {@code alsoEachRound} runs after each round (the window totals' move to the new hour). */
