@@ -1,7 +1,5 @@
 package dev.storefront.operator;
 
-import dev.storefront.operator.dependent.DeploymentsDependent;
-import dev.storefront.operator.dependent.GeneratedSecretsDependent;
 import dev.storefront.operator.model.ShopService;
 import dev.storefront.operator.model.Storefront;
 import dev.storefront.operator.model.StorefrontSpec;
@@ -28,6 +26,8 @@ public final class ServiceEnvironment {
     public static final String PREVIOUS_JWT_KEY = "previous-signing-key.pem";
     public static final String CLIENTS_KEY = "clients";
     public static final String ISSUER = "storefront-auth";
+    /** The process's own stop bound (storefront.shutdown.timeout-ms, default 25 s); the pod's grace period allows for it. */
+    public static final long SHUTDOWN_TIMEOUT_SECONDS = 25;
 
     private ServiceEnvironment() {
     }
@@ -48,7 +48,7 @@ public final class ServiceEnvironment {
         // the container's preStop sleep is the drain delay; the process then stops within its own bound
         data.put(envName("storefront.shutdown.drain-ms"), "0");
         data.put(envName("storefront.shutdown.timeout-ms"),
-                String.valueOf(java.util.concurrent.TimeUnit.SECONDS.toMillis(DeploymentsDependent.SHUTDOWN_TIMEOUT_SECONDS)));
+                String.valueOf(java.util.concurrent.TimeUnit.SECONDS.toMillis(SHUTDOWN_TIMEOUT_SECONDS)));
         if (spec.observability != null && spec.observability.otlpEndpoint != null) { // every service, web too
             data.put(envName("storefront.tracing.otlp-endpoint"), spec.observability.otlpEndpoint);
             data.put(envName("storefront.tracing.sampling-ratio"), String.valueOf(
@@ -147,7 +147,7 @@ public final class ServiceEnvironment {
                 var previous = fromSecret(envName("storefront.auth.previous-signing-key"), StorefrontNames.jwtSecret(sf), PREVIOUS_JWT_KEY);
                 previous.getValueFrom().getSecretKeyRef().setOptional(true); // absent until the first rotation
                 env.add(previous);
-                String rotation = GeneratedSecretsDependent.rotationRequest(sf);
+                String rotation = sf.rotationRequest();
                 if (rotation != null) {
                     // a new rotation request changes the config hash, so auth's pods roll onto the new key
                     env.add(new EnvVarBuilder().withName(envName("storefront.auth.signing-key-rotation")).withValue(rotation).build());

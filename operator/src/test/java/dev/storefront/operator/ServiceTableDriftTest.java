@@ -33,8 +33,8 @@ class ServiceTableDriftTest {
     void podsListenOnTheRegistrysClusterPortAndStopWithinTheirGracePeriod() {
         assertThat(ShopService.PORT).isEqualTo(ServiceRegistry.CLUSTER_PORT);
         // the process's own bound is GracefulShutdown's default; preStop and the bound fit in the grace period
-        assertThat(DeploymentsDependent.SHUTDOWN_TIMEOUT_SECONDS).isEqualTo(25);
+        assertThat(ServiceEnvironment.SHUTDOWN_TIMEOUT_SECONDS).isEqualTo(25);
         assertThat(DeploymentsDependent.TERMINATION_GRACE_SECONDS)
-                .isGreaterThan(DeploymentsDependent.PRE_STOP_SLEEP_SECONDS + DeploymentsDependent.SHUTDOWN_TIMEOUT_SECONDS);
+                .isGreaterThan(DeploymentsDependent.PRE_STOP_SLEEP_SECONDS + ServiceEnvironment.SHUTDOWN_TIMEOUT_SECONDS);
     }
 }

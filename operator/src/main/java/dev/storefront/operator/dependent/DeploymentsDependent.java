@@ -36,10 +36,8 @@ public class DeploymentsDependent extends StorefrontBulkDependent<Deployment> {
     static final String METRICS_PATH = "/observe/metrics";
     /** The drain delay, spent before SIGTERM (see the container's preStop). */
     public static final long PRE_STOP_SLEEP_SECONDS = 5;
-    /** The process's own stop bound (storefront.shutdown.timeout-ms, default 25 s). */
-    public static final long SHUTDOWN_TIMEOUT_SECONDS = 25;
     /** preStop + the process's bound + a margin: the kubelet kills nothing that is still stopping in time. */
-    public static final long TERMINATION_GRACE_SECONDS = PRE_STOP_SLEEP_SECONDS + SHUTDOWN_TIMEOUT_SECONDS + 5;
+    public static final long TERMINATION_GRACE_SECONDS = PRE_STOP_SLEEP_SECONDS + ServiceEnvironment.SHUTDOWN_TIMEOUT_SECONDS + 5;
 
     public DeploymentsDependent() {
         super(Deployment.class);

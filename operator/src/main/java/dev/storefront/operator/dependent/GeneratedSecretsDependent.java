@@ -106,13 +106,6 @@ public class GeneratedSecretsDependent extends StorefrontBulkDependent<Secret> {
         }
     }
 
-    /** The value of the rotate annotation, or null. */
-    public static String rotationRequest(Storefront sf) {
-        var annotations = sf.getMetadata().getAnnotations();
-        String value = annotations == null ? null : annotations.get(Storefront.ROTATE_SIGNING_KEY_ANNOTATION);
-        return value == null || value.isBlank() ? null : value;
-    }
-
     /**
      * The JWT signing key. A rotate annotation whose value the Secret has not recorded yet makes a new key and
      * keeps the current one as {@value ServiceEnvironment#PREVIOUS_JWT_KEY} (auth verifies its tokens until they
@@ -125,7 +118,7 @@ public class GeneratedSecretsDependent extends StorefrontBulkDependent<Secret> {
         Map<String, String> currentData = current == null || current.getData() == null ? Map.of() : current.getData();
         Map<String, String> currentAnnotations = current == null || current.getMetadata().getAnnotations() == null
                 ? Map.of() : current.getMetadata().getAnnotations();
-        String requested = rotationRequest(sf);
+        String requested = sf.rotationRequest();
         String applied = currentAnnotations.get(Storefront.ROTATE_SIGNING_KEY_ANNOTATION);
         if (currentData.containsKey(ServiceEnvironment.PREVIOUS_JWT_KEY)) {
             secret.getData().put(ServiceEnvironment.PREVIOUS_JWT_KEY, currentData.get(ServiceEnvironment.PREVIOUS_JWT_KEY));

@@ -36,6 +36,13 @@ public class Storefront extends CustomResource<StorefrontSpec, StorefrontStatus>
         return annotations != null && "true".equalsIgnoreCase(annotations.get(SKIP_CLEANUP_ANNOTATION));
     }
 
+    /** The value of the {@value #ROTATE_SIGNING_KEY_ANNOTATION} annotation, or null. */
+    public String rotationRequest() {
+        var annotations = getMetadata().getAnnotations();
+        String value = annotations == null ? null : annotations.get(ROTATE_SIGNING_KEY_ANNOTATION);
+        return value == null || value.isBlank() ? null : value;
+    }
+
     @Override
     protected StorefrontSpec initSpec() {
         return new StorefrontSpec();
