@@ -29,8 +29,10 @@ export function searchPath(text: string): string {
  * service's suggestions as you type. Arrow keys move through them, Enter opens the product chosen or,
  * with none chosen, the results page; Escape closes the list, and a second Escape clears the box.
  */
-export function SearchBox({ testId, className = '', inputClassName = '', onDone }: {
+export function SearchBox({ testId, className = '', inputClassName = '', onDone, debounceMs = SUGGEST_DEBOUNCE_MS }: {
   testId: string;
+  /** The pause after the last keystroke before suggestions are asked for. */
+  debounceMs?: number;
   className?: string;
   inputClassName?: string;
   /** Called after the box navigated (the mobile menu closes). */
@@ -48,7 +50,7 @@ export function SearchBox({ testId, className = '', inputClassName = '', onDone 
     if (location.pathname === '/search') setText(new URLSearchParams(location.search).get('q') ?? '');
   }, [location.pathname, location.search]);
 
-  const term = useDebounced(text.trim(), SUGGEST_DEBOUNCE_MS);
+  const term = useDebounced(text.trim(), debounceMs);
   const enabled = term.length >= SUGGEST_MIN_CHARS;
   const suggestions = useQuery({
     queryKey: ['search', 'suggest', term],
