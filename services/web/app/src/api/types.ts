@@ -256,7 +256,7 @@ export interface SearchFacets {
   /** Every matching product counts under its category and each ancestor. */
   categories: CategoryFacet[];
   priceBands: PriceBandFacet[];
-  /** How many matches are in stock, once the search service answers it (see inStockCount in api/endpoints.ts). */
+  /** How many matches are in stock (an integer), once the search service answers it (see inStockCount in api/endpoints.ts). */
   inStock?: number | { count?: number } | null;
 }
 
