@@ -38,6 +38,28 @@ const products = [
 }));
 const stock = new Map(products.map((p, i) => [p.id, { available: i === 2 ? 2 : 50, reserved: 0, lowStockThreshold: 5 }]));
 
+/** A category's id and its descendants' (a category filter finds its subtree). */
+function subtree(slug) {
+  const root = categories.find((c) => c.slug === slug);
+  const ids = new Set(root ? [root.id] : []);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const c of categories) {
+      if (c.parentId && ids.has(c.parentId) && !ids.has(c.id)) {
+        ids.add(c.id);
+        grew = true;
+      }
+    }
+  }
+  return ids;
+}
+/** The slugs of a category and its ancestors (a product counts under each in the facet). */
+function lineage(categoryId) {
+  const out = [];
+  for (let c = categories.find((x) => x.id === categoryId); c && out.length < 32; c = categories.find((x) => x.id === c.parentId)) out.push(c.slug);
+  return out;
+}
+
 function addUser(name, email, password, role) {
   const u = { id: randomUUID(), name, email, role, createdAt: now(), password };
   users.set(u.id, u);
@@ -164,6 +186,44 @@ async function route(method, path, q, body, uid, headers) {
     const cmp = { price_asc: (a, b) => a.price - b.price, price_desc: (a, b) => b.price - a.price, name_asc: (a, b) => a.name.localeCompare(b.name), newest: (a, b) => (a.createdAt < b.createdAt ? 1 : -1) }[sort];
     if (cmp) list.sort(cmp);
     return page(list, q);
+  }
+  // the search service (services/search): keyword matching only here, with its filters, facets, sorts and window
+  if (method === 'GET' && path === '/api/search/suggest') {
+    const typed = (q.get('q') ?? '').trim().toLowerCase();
+    if (!typed) throw v('q', 'is required');
+    const starts = (p) => p.name.toLowerCase().split(/\s+/).some((_, i, w) => w.slice(i).join(' ').startsWith(typed));
+    return { data: products.filter(starts).slice(0, 8).map(({ id, name }) => ({ id, name })) };
+  }
+  if (method === 'GET' && path === '/api/search') {
+    const text = (q.get('q') ?? '').trim().toLowerCase();
+    if (text.length > 200) throw v('q', 'must be at most 200 characters');
+    if (q.get('category') && !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(q.get('category'))) throw v('category', 'must be a category slug');
+    const pg = Number(q.get('page') ?? 1) * Number(q.get('limit') ?? 20);
+    if (pg > 1000) throw v('page', 'page times limit must be at most 1000');
+    let list = [...products];
+    if (text) {
+      const words = text.split(/\s+/);
+      list = list.filter((p) => words.every((w) => `${p.name} ${p.description}`.toLowerCase().includes(w)));
+    }
+    if (q.get('category')) {
+      const ids = subtree(q.get('category'));
+      list = list.filter((p) => ids.has(p.categoryId));
+    }
+    if (q.get('minPrice')) list = list.filter((p) => p.price >= Number(q.get('minPrice')));
+    if (q.get('maxPrice')) list = list.filter((p) => p.price <= Number(q.get('maxPrice')));
+    const counts = new Map();
+    for (const p of list) for (const slug of lineage(p.categoryId)) counts.set(slug, (counts.get(slug) ?? 0) + 1);
+    const facets = {
+      categories: [...counts].map(([slug, count]) => ({ slug, count })).sort((a, b) => b.count - a.count),
+      priceBands: [[0, 25], [25, 50], [50, 100], [100, 200], [200, null]].map(([min, max]) => ({
+        band: `${min}-${max ?? ''}`, minPrice: min, maxPrice: max, count: list.filter((p) => p.price >= min && (max == null || p.price < max)).length,
+      })),
+    };
+    const sort = q.get('sort') ?? (text ? 'relevance' : 'newest');
+    const cmp = { price_asc: (a, b) => a.price - b.price, price_desc: (a, b) => b.price - a.price, name_asc: (a, b) => a.name.localeCompare(b.name), newest: (a, b) => (a.createdAt < b.createdAt ? 1 : -1) }[sort];
+    if (cmp) list.sort(cmp);
+    const { data, pagination } = page(list, q);
+    return { data: { mode: text ? (q.get('mode') ?? 'hybrid') : 'browse', items: data, facets }, pagination };
   }
   if ((m = /^\/api\/products\/([^/]+)$/.exec(path))) {
     const i = products.findIndex((p) => p.id === m[1]);

@@ -169,21 +169,107 @@ async function main() {
     const first = inStock.find((p) => p.categorySlug) ?? inStock[0];
     const second = inStock.find((p) => p.id !== first.id);
 
-    await step('search finds a product', async () => {
-      const word = first.name.split(/\s+/).find((w) => w.length >= 3) ?? first.name;
-      await page.fill(tid('header-search'), word);
-      await page.press(tid('header-search'), 'Enter');
-      await page.waitForURL(/\/products\?q=/);
+    // search's index is loaded from catalog at start and kept current by catalog's events: wait until it
+    // holds the product the journey searches for (bounded), as the dashboard step waits for analytics
+    await step('the search service has indexed the catalog', async () => {
+      for (let attempt = 0; ; attempt++) {
+        const found = await apiGet(page, `/search?q=${encodeURIComponent(first.name)}&mode=keyword&limit=50`).catch(() => null);
+        if (found?.items?.some((p) => p.id === first.id)) break;
+        expect(attempt < 90, `search never found "${first.name}" (${first.id})`);
+        await page.waitForTimeout(1_000);
+      }
+    });
+
+    const box = page.locator(tid('header-search'));
+    const options = `${tid('header-search-suggestions')} [role="option"]`;
+    const firstOption = `${options}[data-product-id="${first.id}"]`;
+    /** Types like a shopper (one key at a time) and waits for the suggestions of the whole text. */
+    async function typeInSearchBox(text) {
+      await box.fill('');
+      await box.pressSequentially(text, { delay: 25 });
+      await page.locator(`${tid('header-search-suggestions')}[data-term=${JSON.stringify(text.trim())}] [role="option"]`).first().waitFor();
+      await page.locator(firstOption).waitFor();
+    }
+
+    await step('the search box suggests as you type; Enter shows results with facets from the search service', async () => {
+      await page.goto(`${BASE_URL}/`);
+      await page.locator(tid('product-card')).first().waitFor();
+      await typeInSearchBox(first.name);
+      expect((await box.getAttribute('aria-expanded')) === 'true', 'the combobox does not say it is expanded');
+      await shot(page, 'desktop-search-suggestions');
+      const [res] = await Promise.all([
+        page.waitForResponse((r) => r.url().includes('/api/search?') && r.request().method() === 'GET'),
+        box.press('Enter'),
+      ]);
+      await page.waitForURL(/\/search\?q=/);
+      const body = (await res.json()).data;
       await page.locator(`${tid('product-card')}[data-product-id="${first.id}"]`).waitFor();
+      expect(body.facets.categories.length > 0, 'the search answered no category facet');
+      // every category and price band the service counted is on screen with its count
+      for (const c of body.facets.categories) {
+        const count = await page.getAttribute(`${tid('facet-category')}[data-slug="${c.slug}"]`, 'data-count');
+        expect(Number(count) === c.count, `category ${c.slug}: ${count} on screen, ${c.count} answered`);
+      }
+      for (const b of body.facets.priceBands.filter((x) => x.count > 0)) {
+        const count = await page.getAttribute(`${tid('facet-price')}[data-band="${b.band}"]`, 'data-count');
+        expect(Number(count) === b.count, `price band ${b.band}: ${count} on screen, ${b.count} answered`);
+      }
       await shot(page, 'desktop-search');
     });
 
-    await step('filter by category and price (state lives in the URL)', async () => {
+    await step('a category facet narrows the results (state in the URL, back goes back)', async () => {
+      const slug = first.categorySlug;
+      expect(slug, 'the product the journey searches for has no category');
+      const resultsUrl = page.url();
+      const [res] = await Promise.all([
+        page.waitForResponse((r) => r.url().includes('/api/search?') && new URL(r.url()).searchParams.get('category') === slug),
+        page.click(`${tid('facet-category')}[data-slug="${slug}"]`),
+      ]);
+      await page.waitForURL(new RegExp(`[?&]category=${slug}(&|$)`));
+      const body = await res.json();
+      await page.locator(`${tid('facet-category')}[data-slug="${slug}"][aria-current="true"]`).waitFor();
+      await page.locator(`${tid('product-card')}[data-product-id="${first.id}"]`).waitFor();
+      // what is shown is what the service answered, and all of it is in the category or one of its subcategories
+      const total = body.pagination.total;
+      await page.waitForFunction(([sel, t]) => document.querySelector(sel)?.textContent?.startsWith(`${t} product`), [tid('result-count'), total]);
+      const cats = (await apiGet(page, '/categories')) ?? [];
+      const within = new Set([slug]);
+      for (let grew = true; grew; ) {
+        grew = false;
+        for (const c of cats) {
+          const parent = cats.find((x) => x.id === c.parentId);
+          if (parent && within.has(parent.slug) && !within.has(c.slug)) {
+            within.add(c.slug);
+            grew = true;
+          }
+        }
+      }
+      const outside = body.data.items.filter((p) => !within.has(p.categorySlug));
+      expect(outside.length === 0, `narrowed to ${slug} but got ${outside.map((p) => `${p.name} (${p.categorySlug})`).join(', ')}`);
+      await shot(page, 'desktop-search-narrowed');
+      await page.goBack();
+      await page.waitForURL(resultsUrl);
+      await page.locator(`${tid('facet-category')}[aria-current="true"]`).waitFor({ state: 'detached' });
+    });
+
+    await step('picking a suggestion with the keyboard opens its product', async () => {
+      await typeInSearchBox(first.name);
+      const ids = await page.locator(options).evaluateAll((els) => els.map((e) => e.getAttribute('data-product-id')));
+      for (let i = 0; i <= ids.indexOf(first.id); i++) await box.press('ArrowDown');
+      const active = await box.getAttribute('aria-activedescendant');
+      expect(active && active === (await page.getAttribute(firstOption, 'id')), `the active option is ${active}`);
+      await box.press('Enter');
+      await page.waitForURL(new RegExp(`/products/${first.id}$`));
+      await page.locator(tid('product-name')).waitFor();
+    });
+
+    await step('a category page lists from the search service, with facets; price filter (state in the URL)', async () => {
       await page.goto(`${BASE_URL}/products`);
       await page.locator(tid('product-card')).first().waitFor();
       if (first.categorySlug) {
-        await page.selectOption(tid('input-category'), first.categorySlug);
+        await page.click(`${tid('facet-category')}[data-slug="${first.categorySlug}"]`);
         await page.waitForURL(new RegExp(`category=${first.categorySlug}`));
+        await page.locator(`${tid('facet-category')}[data-slug="${first.categorySlug}"][aria-current="true"]`).waitFor();
       }
       await page.fill(tid('input-maxPrice'), String(Math.ceil(Number(first.price))));
       await page.click(tid('apply-filters'));
@@ -191,6 +277,7 @@ async function main() {
       await page.locator(`${tid('product-card')}[data-product-id="${first.id}"]`).waitFor();
       const prices = await page.locator(tid('product-card')).evaluateAll((cards) => cards.length);
       expect(prices >= 1, 'filtered list is empty');
+      await page.locator(tid('facet-price')).first().waitFor();
       await shot(page, 'desktop-products-filtered');
       // reload keeps the filters
       await page.reload();

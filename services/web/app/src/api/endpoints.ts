@@ -16,7 +16,11 @@ import type {
   ProductInput,
   Profile,
   PublicStock,
+  SearchFacets,
+  SearchMode,
+  SearchResult,
   Stock,
+  Suggestion,
   TokenResponse,
   User,
 } from './types';
@@ -83,6 +87,59 @@ export const deleteProduct = (id: string) => api.del(`/products/${encodeURICompo
 export const listCategories = () => api.get<Category[]>('/categories').then((c) => (Array.isArray(c) ? c : []));
 export const createCategory = (c: { name: string; slug: string; parentId?: string | null; description?: string }) =>
   api.post<Category>('/categories', c);
+
+// ---- search ----
+export interface SearchQuery {
+  q?: string;
+  mode?: SearchMode;
+  category?: string;
+  minPrice?: string | number;
+  maxPrice?: string | number;
+  /** Sent only when true. */
+  inStock?: boolean;
+  sort?: string;
+  page?: number;
+  limit?: number;
+}
+
+/** The search service answers at most this many results deep (page times limit); deeper pages are a 400. */
+export const SEARCH_MAX_WINDOW = 1000;
+
+/** GET /api/search: one page of products, the facets of every match. */
+export async function searchProducts(query: SearchQuery, signal?: AbortSignal): Promise<SearchResult> {
+  const { inStock, ...rest } = query;
+  const r = await request<Partial<Omit<SearchResult, 'pagination'>>>('GET', '/search', {
+    query: { ...rest, inStock: inStock ? 'true' : undefined },
+    signal,
+  });
+  const items = Array.isArray(r.data?.items) ? r.data.items : [];
+  const facets = r.data?.facets;
+  return {
+    mode: r.data?.mode ?? 'browse',
+    items,
+    facets: {
+      categories: Array.isArray(facets?.categories) ? facets.categories : [],
+      priceBands: Array.isArray(facets?.priceBands) ? facets.priceBands : [],
+      inStock: facets?.inStock ?? null,
+    },
+    pagination: r.pagination ?? { page: query.page ?? 1, limit: query.limit ?? items.length, total: items.length },
+  };
+}
+
+/**
+ * The in-stock count of an answer, or null while the search service does not give one (the in-stock
+ * filter, ?inStock=true, is being added to it): the UI shows the in-stock choice only when this is a number.
+ */
+export function inStockCount(facets: SearchFacets): number | null {
+  const f = facets.inStock;
+  if (typeof f === 'number') return f;
+  if (f && typeof f === 'object' && typeof f.count === 'number') return f.count;
+  return null;
+}
+
+/** GET /api/search/suggest: at most 8 product names for the search box. */
+export const suggestProducts = (q: string, signal?: AbortSignal) =>
+  api.get<Suggestion[]>('/search/suggest', { q }, { signal }).then((s) => (Array.isArray(s) ? s : []));
 
 // ---- inventory ----
 export const getStock = (productId: string) => api.get<PublicStock>(`/inventory/${encodeURIComponent(productId)}`);

@@ -236,3 +236,41 @@ export interface TrendingSearches {
   queries: QueryStat[];
   zeroResults: QueryStat[];
 }
+
+// ---- search (services/search, GET /api/search and /api/search/suggest) ----
+export interface CategoryFacet {
+  slug: string;
+  count: number;
+}
+
+export interface PriceBandFacet {
+  /** e.g. "25-50"; the top band is "200-". */
+  band: string;
+  minPrice: number;
+  /** Exclusive; null for the top band. */
+  maxPrice: number | null;
+  count: number;
+}
+
+export interface SearchFacets {
+  /** Every matching product counts under its category and each ancestor. */
+  categories: CategoryFacet[];
+  priceBands: PriceBandFacet[];
+  /** How many matches are in stock (an integer), once the search service answers it (see inStockCount in api/endpoints.ts). */
+  inStock?: number | { count?: number } | null;
+}
+
+export type SearchMode = 'keyword' | 'semantic' | 'hybrid';
+
+export interface SearchResult {
+  /** "browse" when there was no q (a listing). */
+  mode: SearchMode | 'browse';
+  items: Product[];
+  facets: SearchFacets;
+  pagination: Pagination;
+}
+
+export interface Suggestion {
+  id: string;
+  name: string;
+}

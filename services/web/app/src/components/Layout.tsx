@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
 import { useAuth } from '../auth/AuthContext';
 import { getCart } from '../api/endpoints';
+import { SearchBox } from './SearchBox';
 
 const navCls = ({ isActive }: { isActive: boolean }) =>
   `block rounded-md px-3 py-2 text-sm font-medium ${isActive ? 'bg-indigo-50 text-indigo-700' : 'text-slate-700 hover:bg-slate-100'}`;
@@ -10,16 +11,9 @@ const navCls = ({ isActive }: { isActive: boolean }) =>
 export function Layout() {
   const { user, logout, hasRole } = useAuth();
   const [open, setOpen] = useState(false);
-  const [q, setQ] = useState('');
   const navigate = useNavigate();
   const cart = useQuery({ queryKey: ['cart'], queryFn: getCart, enabled: !!user });
   const count = cart.data?.itemCount ?? 0;
-
-  const search = (e: FormEvent) => {
-    e.preventDefault();
-    setOpen(false);
-    navigate(`/products${q.trim() ? `?q=${encodeURIComponent(q.trim())}` : ''}`);
-  };
 
   const links = (
     <>
@@ -72,17 +66,7 @@ export function Layout() {
             Storefront
           </Link>
           <nav className="hidden items-center gap-1 md:flex">{links}</nav>
-          <form onSubmit={search} className="ml-auto hidden sm:block" role="search">
-            <input
-              type="search"
-              value={q}
-              onChange={(e) => setQ(e.target.value)}
-              placeholder="Search products"
-              aria-label="Search products"
-              data-testid="header-search"
-              className="w-48 rounded-md border border-slate-300 px-3 py-1.5 text-sm lg:w-64"
-            />
-          </form>
+          <SearchBox testId="header-search" className="ml-auto hidden sm:block" inputClassName="w-48 py-1.5 lg:w-64" />
           <div className="ml-auto flex items-center gap-2 sm:ml-0">
             <Link to="/cart" className="relative rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100" data-testid="nav-cart">
               Cart
@@ -122,17 +106,7 @@ export function Layout() {
         </div>
         {open && (
           <div className="border-t border-slate-200 px-4 py-3 md:hidden" data-testid="mobile-menu">
-            <form onSubmit={search} className="mb-2 sm:hidden" role="search">
-              <input
-                type="search"
-                value={q}
-                onChange={(e) => setQ(e.target.value)}
-                placeholder="Search products"
-                aria-label="Search products"
-                data-testid="mobile-search"
-                className="w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
-              />
-            </form>
+            <SearchBox testId="mobile-search" className="mb-2 sm:hidden" inputClassName="w-full py-2" onDone={() => setOpen(false)} />
             <nav className="flex flex-col gap-1">
               {links}
               {!user && (

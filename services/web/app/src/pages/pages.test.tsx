@@ -69,18 +69,21 @@ describe('product list', () => {
   it('reads search, filters, sort and page from the URL and sends them to the API', async () => {
     const m = mockApi({
       'GET /api/categories': ok([{ id: 'c1', name: 'Kitchen', slug: 'kitchen', parentId: null }]),
-      'GET /api/products': ok([product(1), product(2)], { pagination: { page: 2, limit: 12, total: 26 } }),
+      'GET /api/search': ok({ mode: 'hybrid', items: [product(1), product(2)], facets: { categories: [], priceBands: [] } }, { pagination: { page: 2, limit: 12, total: 26 } }),
     });
     renderAt(<Products />, { url: '/products?q=mug&category=kitchen&minPrice=5&sort=price_asc&page=2' });
     expect(await screen.findAllByTestId('product-card')).toHaveLength(2);
-    const call = m.calls.find((c) => c.url.startsWith('/api/products'))!;
+    const call = m.calls.find((c) => c.url.startsWith('/api/search'))!;
     const qs = new URL(call.url, 'http://x').searchParams;
     expect(Object.fromEntries(qs)).toEqual({ q: 'mug', category: 'kitchen', minPrice: '5', sort: 'price_asc', page: '2', limit: '12' });
     expect(screen.getByTestId('page-info')).toHaveTextContent('Page 2 of 3');
   });
 
   it('puts filter changes into the URL and back to page 1; rejects a bad price', async () => {
-    mockApi({ 'GET /api/categories': ok([]), 'GET /api/products': ok([], { pagination: { page: 1, limit: 12, total: 0 } }) });
+    mockApi({
+      'GET /api/categories': ok([]),
+      'GET /api/search': ok({ mode: 'browse', items: [], facets: { categories: [], priceBands: [] } }, { pagination: { page: 1, limit: 12, total: 0 } }),
+    });
     renderAt(<Products />, { url: '/products?page=3' });
     expect(await screen.findByTestId('empty')).toBeInTheDocument();
     await userEvent.type(screen.getByTestId('input-maxPrice'), '1.999');
