@@ -405,6 +405,10 @@ class AuthorizationMatrixTest {
         rebuild.put("admin", Expect.IN);
         rows.add(new Row("POST /api/search/index", role -> new Call("POST", "/api/search/index", null), rebuild));
         rows.add(new Row("GET /api/search/index", role -> new Call("GET", "/api/search/index", null), adminOnly()));
+        // the seed's routes, aliases with the same callers: /ai/search, /ai/index (search), /ai/prices/{id} (catalog)
+        rows.add(new Row("GET /ai/search", role -> new Call("GET", "/ai/search?query=speaker&inStock=true", null), all(Expect.OK)));
+        rows.add(new Row("POST /ai/index", role -> new Call("POST", "/ai/index", null), rebuild));
+        rows.add(new Row("GET /ai/prices/{vendor A's}", role -> new Call("GET", "/ai/prices/" + s.productOfVendorA, null), productOfVendorA()));
 
         rows.add(new Row("POST /internal/auth/token", role -> new Call("POST", "/internal/auth/token",
                 Map.of("clientId", "notify", "clientSecret", "dev-secret-notify")), all(Expect.OK)));

@@ -299,7 +299,8 @@ class HostileInputTest {
         List<String[]> idRoutes = List.of(
                 new String[] {"GET", "/api/products/{}", null}, new String[] {"PUT", "/api/products/{}", admin},
                 new String[] {"DELETE", "/api/products/{}", admin}, new String[] {"GET", "/api/inventory/{}", null},
-                new String[] {"GET", "/api/products/{}/prices", admin}, new String[] {"GET", "/api/products/price-feeds/{}", admin},
+                new String[] {"GET", "/api/products/{}/prices", admin}, new String[] {"GET", "/ai/prices/{}", admin},
+                new String[] {"GET", "/api/products/price-feeds/{}", admin},
                 new String[] {"PUT", "/api/products/price-feeds/{}", admin}, new String[] {"DELETE", "/api/products/price-feeds/{}", admin},
                 new String[] {"POST", "/api/products/price-feeds/{}/fetch", admin},
                 new String[] {"PUT", "/api/cart/items/{}", h}, new String[] {"DELETE", "/api/cart/items/{}", h},
@@ -346,7 +347,14 @@ class HostileInputTest {
                 new String[] {"/api/search?minPrice=-5", null}, new String[] {"/api/search?maxPrice=1e400", null},
                 new String[] {"/api/search?minPrice=9&maxPrice=1", null}, new String[] {"/api/search?sort=%27%3BDROP%20TABLE%20products%3B--", null},
                 new String[] {"/api/search?category=..%2F..%2Fetc", null}, new String[] {"/api/search?q=" + "a".repeat(201), null},
-                new String[] {"/api/search/suggest", null}, new String[] {"/api/search/suggest?q=" + "%F0%9F%98%80".repeat(201), null});
+                new String[] {"/api/search/suggest", null}, new String[] {"/api/search/suggest?q=" + "%F0%9F%98%80".repeat(201), null},
+                new String[] {"/api/search?inStock=yes", null}, new String[] {"/api/search?inStock=%27%20OR%201%3D1--", null},
+                new String[] {"/ai/search?query=" + "a".repeat(201), null}, new String[] {"/ai/search?mode=fast", null},
+                new String[] {"/ai/search?inStock=1", null}, new String[] {"/ai/search?page=0", null},
+                new String[] {"/internal/inventory/availability?limit=100000", s.serviceToken},
+                new String[] {"/internal/inventory/availability?limit=abc", s.serviceToken},
+                new String[] {"/internal/inventory/availability?after=..%2F..%2Fetc%2Fpasswd", s.serviceToken},
+                new String[] {"/internal/inventory/availability?after=%27%20OR%20%271%27%3D%271", s.serviceToken});
         for (String[] q : queries) {
             out.add(new Hostile("GET " + q[0], "GET", q[0], q[1], null, List.of()));
         }

@@ -164,6 +164,7 @@ final class SecurityShop {
                 new InternalRoute("POST", "/internal/inventory/release", Map.of("orderId", fresh)),
                 new InternalRoute("POST", "/internal/inventory/commit", Map.of("orderId", order)),
                 new InternalRoute("POST", "/internal/inventory/restock", Map.of("orderId", UUID.randomUUID().toString())),
+                new InternalRoute("GET", "/internal/inventory/availability?limit=5", null),
                 new InternalRoute("GET", "/internal/cart/" + a, null),
                 new InternalRoute("DELETE", "/internal/cart/" + a, null),
                 new InternalRoute("POST", "/internal/orders", Map.of("idempotencyKey", "tok-" + fresh, "userId", a, "items", List.of(item),

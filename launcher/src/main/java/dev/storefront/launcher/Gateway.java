@@ -23,7 +23,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * The split mode's front door, a small stand-in for the Kubernetes Ingress: routes each public
- * /api prefix to its service, each /openapi/&lt;service&gt; document to its service, and serves the UI.
+ * /api (and /ai) prefix to its service, each /openapi/&lt;service&gt; document to its service, and serves the UI.
  * /internal is never routed, as in the cluster.
  */
 final class Gateway {
@@ -56,6 +56,7 @@ final class Gateway {
         routing.addFilter(ServerTracing.filter(path -> "gateway")); // the edge: a request's trace starts here
         ErrorHandling.install(routing);
         routing.any("/api/*", (req, res) -> proxy(routes, req, res));
+        routing.any("/ai/*", (req, res) -> proxy(routes, req, res)); // the seed's aliases (search's /ai/search, /ai/index; catalog's /ai/prices)
         routing.get("/openapi/*", (req, res) -> proxy(documents, req, res));
         routing.any("/internal/*", ErrorHandling::notFound);
         WebUi.mount(routing);

@@ -47,7 +47,7 @@ class ServiceRegistryTest {
             definition.publicPrefixes().forEach(p -> expected.put(p, ports.get(Services.valueOf(definition.name().toUpperCase()))));
         }
         assertThat(routes).isEqualTo(expected);
-        assertThat(routes.keySet()).allMatch(prefix -> prefix.startsWith("/api/"));
+        assertThat(routes.keySet()).allMatch(prefix -> prefix.startsWith("/api/") || prefix.startsWith("/ai/"));
     }
 
     @Test

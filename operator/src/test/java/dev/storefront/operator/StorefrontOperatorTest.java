@@ -165,7 +165,9 @@ class StorefrontOperatorTest {
             matches.forEach(m -> routes.put((String) m.get("path").get("value"), backend));
         }
         assertThat(routes).containsEntry("/api/auth", name + "-auth").containsEntry("/api/products", name + "-catalog")
-                .containsEntry("/api/orders", name + "-order").containsEntry("/", name + "-web");
+                .containsEntry("/api/orders", name + "-order").containsEntry("/", name + "-web")
+                .containsEntry("/ai/search", name + "-search").containsEntry("/ai/index", name + "-search")
+                .containsEntry("/ai/prices", name + "-catalog");
         assertThat(routes.keySet()).noneMatch(path -> path.startsWith("/internal"));
 
         // the in-cluster database has no ready pod in the mock: said so, not a crash

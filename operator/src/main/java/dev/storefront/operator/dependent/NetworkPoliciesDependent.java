@@ -28,7 +28,7 @@ import java.util.function.Predicate;
 
 /**
  * Keeps traffic of the shop's pods to what it needs, both ways. In: service pods take connections from each other
- * (that is where /internal calls come from), from the gateway's controller namespace (only ever routed /api and /)
+ * (that is where /internal calls come from), from the gateway's controller namespace (only ever routed /api, /ai and /)
  * and from the monitoring namespace (metrics); PostgreSQL from the services with a database and the operator
  * (which provisions them); NATS from the services that use messaging (and its cluster peers). Out: every pod may
  * resolve names (port 53) and reach the other service pods; only services with a database reach PostgreSQL, only

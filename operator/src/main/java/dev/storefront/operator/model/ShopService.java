@@ -6,7 +6,7 @@ import java.util.Locale;
 /** The shop's deployable parts, with the public path prefixes the gateway routes to each (docs/contracts.md). */
 public enum ShopService {
     AUTH(List.of("/api/auth", "/api/users")),
-    CATALOG(List.of("/api/products", "/api/categories")),
+    CATALOG(List.of("/api/products", "/api/categories", "/ai/prices")),
     INVENTORY(List.of("/api/inventory")),
     CART(List.of("/api/cart")),
     ORDER(List.of("/api/orders")),
@@ -14,7 +14,8 @@ public enum ShopService {
     PAYMENT(List.of("/api/payments")),
     NOTIFY(List.of("/api/notifications")),
     ANALYTICS(List.of("/api/analytics")),
-    SEARCH(List.of("/api/search")),
+    /** With the seed's /ai/search and /ai/index (aliases of /api/search and /api/search/index). */
+    SEARCH(List.of("/api/search", "/ai/search", "/ai/index")),
     /** The static shop UI: no database, no messaging, gets "/". */
     WEB(List.of("/"));
 

@@ -105,6 +105,7 @@ public final class CatalogModule implements ServiceModule {
                 .register("/api/products", (HttpService) service::productRoutes)
                 .register("/api/categories", (HttpService) service::categoryRoutes)
                 .register("/internal/catalog", internal);
+        priceFeeds.service().seedAlias(routing);
     }
 
     /** The kit's start (relay), then the cache's invalidation subscription. */

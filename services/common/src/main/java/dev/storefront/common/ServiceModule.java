@@ -61,6 +61,15 @@ public interface ServiceModule extends AutoCloseable {
         }
     }
 
+    /**
+     * What else must hold before this module takes traffic, by name (the readiness check is {@code <service>-<name>}),
+     * beyond its database and NATS: e.g. search's first full index load. Readiness only; liveness is not affected, so
+     * a module still loading is not restarted.
+     */
+    default Map<String, java.util.function.BooleanSupplier> readiness() {
+        return Map.of();
+    }
+
     /** Loads demo data into an empty database; the kit calls it once, before {@link #start}, when asked to. */
     default void seedDemoData() {
     }

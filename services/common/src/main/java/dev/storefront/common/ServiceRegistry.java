@@ -14,14 +14,15 @@ public final class ServiceRegistry {
     /** Every pod listens here in Kubernetes. */
     public static final int CLUSTER_PORT = 8080;
 
-    /** Prefixes that are never the web UI's: API, internal calls, health, metrics, OpenAPI. */
-    public static final List<String> RESERVED_PREFIXES = List.of("/api", "/internal", "/observe", "/metrics", "/health", "/openapi");
+    /** Prefixes that are never the web UI's: API, the seed's /ai aliases, internal calls, health, metrics, OpenAPI. */
+    public static final List<String> RESERVED_PREFIXES = List.of("/api", "/ai", "/internal", "/observe", "/metrics", "/health", "/openapi");
 
     public static final ServiceDefinition AUTH = new ServiceDefinition("auth", 8081,
             List.of("/api/auth", "/api/users"), List.of("/internal/auth"), true, Map.of(),
             List.of("refresh-token-cleanup", "signing-key-reload"), true);
     public static final ServiceDefinition CATALOG = new ServiceDefinition("catalog", 8082,
-            List.of("/api/products", "/api/categories"), List.of("/internal/catalog"), true, Map.of(), List.of("activity-flush", "price-feeds"), true);
+            List.of("/api/products", "/api/categories", "/ai/prices"), List.of("/internal/catalog"), true, Map.of(),
+            List.of("activity-flush", "price-feeds"), true);
     public static final ServiceDefinition INVENTORY = new ServiceDefinition("inventory", 8083,
             List.of("/api/inventory"), List.of("/internal/inventory"), true, ordered(
                     "storefront.product.created", "ProductCreatedHandler",
@@ -63,12 +64,16 @@ public final class ServiceRegistry {
                     "storefront.order.cancelled", "OrderEventsHandler",
                     "storefront.payment.refunded", "OrderEventsHandler"),
             List.of("partition-maintenance"), true);
-    /** A Lucene index of the catalog per replica (keyword, semantic, hybrid), fed by catalog's product events. */
+    /**
+     * A Lucene index of the catalog per replica (keyword, semantic, hybrid), fed by catalog's product events and
+     * inventory's availability; the seed's /ai/search and /ai/index are aliases of its routes (catalog has /ai/prices).
+     */
     public static final ServiceDefinition SEARCH = new ServiceDefinition("search", 8091,
-            List.of("/api/search"), List.of(), false, ordered(
+            List.of("/api/search", "/ai/search", "/ai/index"), List.of(), false, ordered(
                     "storefront.product.created", "ProductCreatedHandler",
                     "storefront.product.updated", "ProductUpdatedHandler",
-                    "storefront.product.deleted", "ProductDeletedHandler"),
+                    "storefront.product.deleted", "ProductDeletedHandler",
+                    "storefront.inventory.availability_changed", "AvailabilityChangedHandler"),
             List.of("index-rebuild"), true);
     /** The shop's UI: static files, no database, no messaging; everything not reserved. */
     public static final ServiceDefinition WEB = new ServiceDefinition("web", 8089,

@@ -30,7 +30,7 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 /**
  * Builds the WebServer for one or more service modules: request ids and the error mapper,
  * each module's routes, a JSON 404 for the rest, health (live; ready checks every module's
- * database and NATS), Prometheus metrics, an access log line per request, and each module's OpenAPI
+ * database and NATS, and what the module adds, {@link ServiceModule#readiness}), Prometheus metrics, an access log line per request, and each module's OpenAPI
  * document at {@code /openapi/<service>} (Helidon's OpenAPI feature); CORS only for
  * {@code storefront.cors.allowed-origins}.
  */
@@ -110,6 +110,7 @@ public final class ServiceServer {
         }
         extraRoutes.accept(routing);
         routing.any("/api/*", ErrorHandling::notFound);
+        routing.any("/ai/*", ErrorHandling::notFound);
         routing.any("/internal/*", ErrorHandling::notFound);
 
         List<HealthCheck> checks = new ArrayList<>();
@@ -117,6 +118,7 @@ public final class ServiceServer {
             ServiceContext ctx = module.context();
             checks.add(check(module.name() + "-database", () -> ctx.db().ping()));
             checks.add(check(module.name() + "-nats", () -> ctx.bus().connected()));
+            module.readiness().forEach((name, up) -> checks.add(check(module.name() + "-" + name, up)));
         }
         if (shutdown != null) {
             checks.add(shutdown.readinessCheck());

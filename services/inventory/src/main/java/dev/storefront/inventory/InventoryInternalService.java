@@ -12,14 +12,21 @@ import dev.storefront.common.web.ApiException;
 import dev.storefront.common.web.Bodies;
 import dev.storefront.common.web.ErrorCode;
 import dev.storefront.common.web.FieldError;
+import dev.storefront.common.web.Params;
 import dev.storefront.common.web.Responses;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** /internal/inventory: the checkout saga's reserve, release, commit and restock, keyed by order id. */
+/**
+ * /internal/inventory: the checkout saga's reserve, release, commit and restock, keyed by order id; every product's
+ * availability a page at a time, for search's full load.
+ */
 public final class InventoryInternalService implements HttpService {
+    /** The largest availability page: a page is a few dozen bytes a product, so 1,000 stays well under 100 KB. */
+    static final int MAX_AVAILABILITY_PAGE = 1_000;
+
     private final ServiceContext ctx;
     private final InventoryRepository repo;
     private final int defaultTtlSeconds;
@@ -56,7 +63,17 @@ public final class InventoryInternalService implements HttpService {
         rules.post("/reserve", this::reserve)
                 .post("/release", this::release)
                 .post("/commit", this::commit)
-                .post("/restock", this::restock);
+                .post("/restock", this::restock)
+                .get("/availability", this::availability);
+    }
+
+    /** GET /internal/inventory/availability?after=&limit=: [{productId, inStock, version}] in product-id order (keyset pages). */
+    private void availability(ServerRequest req, ServerResponse res) {
+        ctx.authz().service(req);
+        UUID after = Params.query(req, "after").map(s -> Params.parseId(s)
+                .orElseThrow(() -> ApiException.invalidField("after", "must be a UUID"))).orElse(null);
+        int limit = Params.intParam(req, "limit", 500, 1, MAX_AVAILABILITY_PAGE);
+        Responses.ok(res, repo.availabilityAfter(after, limit));
     }
 
     private void reserve(ServerRequest req, ServerResponse res) {

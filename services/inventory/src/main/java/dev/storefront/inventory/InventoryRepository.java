@@ -21,7 +21,8 @@ import io.helidon.dbclient.DbRow;
  * All of inventory's SQL. Every change to several stock rows first locks them in product-id
  * order ({@link #lock}), so concurrent reservations serialise without deadlocks; CHECK
  * constraints keep every count >= 0 whatever happens. Low-stock events go out through the outbox
- * in the same transaction, once per crossing of the threshold.
+ * in the same transaction, once per crossing of the threshold; availability_changed once per change of in stock
+ * (available > 0 and not retired), with the row's availability_version, which grows by one at each.
  */
 public final class InventoryRepository {
     static final String STOCK_COLUMNS = "product_id, available, reserved, sold, low_stock_threshold";
@@ -41,11 +42,18 @@ public final class InventoryRepository {
         }
     }
 
-    record Locked(UUID productId, int available, boolean retired, boolean lowStockNotified) {
+    record Locked(UUID productId, int available, boolean retired, boolean lowStockNotified, boolean inStock) {
     }
 
-    record Changed(UUID productId, int available, int threshold) {
+    record Changed(UUID productId, int available, int threshold, boolean inStock, long availabilityVersion) {
     }
+
+    /** Whether a product can be bought, and the version of that state (grows by one at each change). */
+    public record Availability(UUID productId, boolean inStock, long version) {
+    }
+
+    /** The event that announces a change of {@link Availability}; it carries no count (see docs/contracts.md). */
+    static final String AVAILABILITY_CHANGED = "storefront.inventory.availability_changed";
 
     record Held(UUID productId, int quantity) {
     }
@@ -60,6 +68,14 @@ public final class InventoryRepository {
     public List<Stock> lowStock(Page page) {
         return Database.list(db.execute(), "SELECT " + STOCK_COLUMNS + " FROM stock WHERE NOT retired AND available <= low_stock_threshold "
                 + "ORDER BY available, product_id LIMIT ? OFFSET ?", InventoryRepository::stock, page.limit(), page.offset());
+    }
+
+    /** Every stock row's availability in product-id order, {@code limit} after {@code after} (keyset: cheap at any depth). */
+    public List<Availability> availabilityAfter(UUID after, int limit) {
+        return Database.list(db.execute(), "SELECT product_id, in_stock, availability_version FROM stock WHERE product_id > ?::uuid "
+                        + "ORDER BY product_id LIMIT ?",
+                r -> new Availability(Rows.uuid(r, "product_id"), Rows.bool(r, "in_stock"), Rows.longValue(r, "availability_version")),
+                after == null ? new UUID(0, 0).toString() : after.toString(), limit);
     }
 
     public long lowStockCount() {
@@ -77,7 +93,7 @@ public final class InventoryRepository {
                             + "WHERE NOT stock.retired RETURNING " + STOCK_COLUMNS, productId, quantity, threshold, threshold)
                     .map(InventoryRepository::stock)
                     .orElseThrow(() -> ApiException.conflict("The product was deleted from the catalog"));
-            syncLowStock(tx, List.of(productId));
+            afterStockChange(tx, List.of(productId));
             return stock;
         });
     }
@@ -86,12 +102,14 @@ public final class InventoryRepository {
     public void productCreated(DbExecute tx, UUID productId, int initial) {
         tx.dml("INSERT INTO stock (product_id, available, low_stock_notified) VALUES (?, ?, ?) ON CONFLICT (product_id) DO NOTHING",
                 productId, initial, initial <= 5);
+        syncAvailability(tx, List.of(productId));
     }
 
     /** A product the catalog deleted: retired, so nothing more is reserved (also when it arrives first). */
     public void productDeleted(DbExecute tx, UUID productId) {
         tx.dml("INSERT INTO stock (product_id, retired, low_stock_notified) VALUES (?, true, true) "
                 + "ON CONFLICT (product_id) DO UPDATE SET retired = true, updated_at = now()", productId);
+        syncAvailability(tx, List.of(productId));
     }
 
     // ---- reservations
@@ -126,10 +144,14 @@ public final class InventoryRepository {
             List<Changed> changed = Database.list(tx, "WITH r AS (SELECT * FROM unnest(?::uuid[], ?::int[], ?::int[]) AS r(product_id, line, qty)), "
                             + "items AS (INSERT INTO reservation_items (order_id, product_id, line, quantity) SELECT ?::uuid, product_id, line, qty FROM r) "
                             + "UPDATE stock s SET available = s.available - r.qty, reserved = s.reserved + r.qty, updated_at = now(), "
-                            + "low_stock_notified = s.available - r.qty <= s.low_stock_threshold "
+                            + "low_stock_notified = s.available - r.qty <= s.low_stock_threshold, "
+                            // in the same statement (this is the hot path): the last units sold out the product
+                            + "in_stock = s.available - r.qty > 0, "
+                            + "availability_version = s.availability_version + CASE WHEN s.in_stock <> (s.available - r.qty > 0) THEN 1 ELSE 0 END "
                             + "FROM r WHERE s.product_id = r.product_id AND s.available >= r.qty "
-                            + "RETURNING s.product_id, s.available, s.low_stock_threshold",
-                    r -> new Changed(Rows.uuid(r, "product_id"), Rows.intValue(r, "available"), Rows.intValue(r, "low_stock_threshold")),
+                            + "RETURNING s.product_id, s.available, s.low_stock_threshold, s.in_stock, s.availability_version",
+                    r -> new Changed(Rows.uuid(r, "product_id"), Rows.intValue(r, "available"), Rows.intValue(r, "low_stock_threshold"),
+                            Rows.bool(r, "in_stock"), Rows.longValue(r, "availability_version")),
                     ids(wants), wants.stream().map(Requests.Want::index).toArray(Integer[]::new), quantities(wants), orderId);
             if (changed.size() != wants.size()) {
                 throw new IllegalStateException("stock changed under a row lock"); // cannot happen; rolls back
@@ -139,6 +161,9 @@ public final class InventoryRepository {
                 if (!locked.get(c.productId()).lowStockNotified() && c.available() <= c.threshold()) {
                     outbox.append(tx, "storefront.inventory.low_stock",
                             Map.of("productId", c.productId(), "available", c.available(), "lowStockThreshold", c.threshold()));
+                }
+                if (locked.get(c.productId()).inStock() != c.inStock()) {
+                    outbox.append(tx, AVAILABILITY_CHANGED, availabilityEvent(c.productId(), c.inStock(), c.availabilityVersion()));
                 }
             }
             List<Reservation.Item> items = wants.stream().sorted(java.util.Comparator.comparingInt(Requests.Want::index))
@@ -213,7 +238,7 @@ public final class InventoryRepository {
                     }
                     tx.dml("UPDATE stock s SET available = s.available - r.qty, sold = s.sold + r.qty, updated_at = now() "
                             + "FROM unnest(?::uuid[], ?::int[]) AS r(product_id, qty) WHERE s.product_id = r.product_id", heldIds(held), heldQuantities(held));
-                    syncLowStock(tx, held.stream().map(Held::productId).toList());
+                    afterStockChange(tx, held.stream().map(Held::productId).toList());
                 }
                 case "COMMITTED" -> {
                     return new Outcome(reservation(tx, orderId).orElseThrow(), null);
@@ -238,7 +263,7 @@ public final class InventoryRepository {
                 tx.dml("UPDATE stock s SET available = s.available + r.qty, sold = s.sold - r.qty, updated_at = now() "
                         + "FROM unnest(?::uuid[], ?::int[]) AS r(product_id, qty) WHERE s.product_id = r.product_id", heldIds(held), heldQuantities(held));
                 tx.dml("UPDATE reservations SET state = 'RESTOCKED', updated_at = now() WHERE order_id = ?", orderId);
-                syncLowStock(tx, held.stream().map(Held::productId).toList());
+                afterStockChange(tx, held.stream().map(Held::productId).toList());
             } else if (state.get().equals("RESERVED")) {
                 releaseHeld(tx, List.of(orderId), "requested");
             }
@@ -269,7 +294,7 @@ public final class InventoryRepository {
                 + "FROM unnest(?::uuid[], ?::int[]) AS r(product_id, qty) WHERE s.product_id = r.product_id", heldIds(held), heldQuantities(held));
         tx.dml("UPDATE reservations SET state = 'RELEASED', release_reason = ?, updated_at = now() WHERE order_id = ANY(?::uuid[])",
                 reason, orderIds);
-        syncLowStock(tx, held.stream().map(Held::productId).toList());
+        afterStockChange(tx, held.stream().map(Held::productId).toList());
     }
 
     // ---- helpers
@@ -277,10 +302,10 @@ public final class InventoryRepository {
     /** Locks the stock rows in product-id order: every writer takes them in the same order. */
     private static Map<UUID, Locked> lock(DbExecute tx, String[] productIds) {
         Map<UUID, Locked> locked = new HashMap<>();
-        Database.list(tx, "SELECT product_id, available, retired, low_stock_notified FROM stock WHERE product_id = ANY(?::uuid[]) "
+        Database.list(tx, "SELECT product_id, available, retired, low_stock_notified, in_stock FROM stock WHERE product_id = ANY(?::uuid[]) "
                                 + "ORDER BY product_id FOR UPDATE",
                         r -> new Locked(Rows.uuid(r, "product_id"), Rows.intValue(r, "available"), Rows.bool(r, "retired"),
-                                Rows.bool(r, "low_stock_notified")), (Object) productIds)
+                                Rows.bool(r, "low_stock_notified"), Rows.bool(r, "in_stock")), (Object) productIds)
                 .forEach(l -> locked.put(l.productId(), l));
         return locked;
     }
@@ -296,6 +321,30 @@ public final class InventoryRepository {
         }
         shortages.sort(java.util.Comparator.comparing(Reservation.Shortage::line));
         return shortages;
+    }
+
+    /** What every change of available (other than a reservation's, which does it in its own statement) announces. */
+    private void afterStockChange(DbExecute tx, List<UUID> productIds) {
+        syncLowStock(tx, productIds);
+        syncAvailability(tx, productIds);
+    }
+
+    /**
+     * Emits availability_changed for rows whose in-stock state is no longer the one last announced, with the next
+     * version. The rows are locked by the change that came before in this transaction, so versions follow commits.
+     */
+    private void syncAvailability(DbExecute tx, List<UUID> productIds) {
+        String[] ids = productIds.stream().map(UUID::toString).toArray(String[]::new);
+        Database.list(tx, "UPDATE stock SET in_stock = (available > 0 AND NOT retired), availability_version = availability_version + 1 "
+                        + "WHERE product_id = ANY(?::uuid[]) AND in_stock <> (available > 0 AND NOT retired) "
+                        + "RETURNING product_id, in_stock, availability_version",
+                        r -> availabilityEvent(Rows.uuid(r, "product_id"), Rows.bool(r, "in_stock"), Rows.longValue(r, "availability_version")),
+                        (Object) ids)
+                .forEach(data -> outbox.append(tx, AVAILABILITY_CHANGED, data));
+    }
+
+    private static Map<String, Object> availabilityEvent(UUID productId, boolean inStock, long version) {
+        return Map.of("productId", productId, "inStock", inStock, "version", version);
     }
 
     /** Emits low_stock for rows that just fell to their threshold, and re-arms rows back above it. */

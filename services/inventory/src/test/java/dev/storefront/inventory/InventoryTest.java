@@ -36,6 +36,7 @@ class InventoryTest {
     static final ServiceFixture<InventoryModule> INVENTORY = ServiceFixture.of("inventory", InventoryModule::create)
             .set("storefront.inventory.expiry-interval-ms", "200");
     private static final List<CloudEvent> LOW_STOCK = new CopyOnWriteArrayList<>();
+    private static final List<CloudEvent> AVAILABILITY = new CopyOnWriteArrayList<>();
     private static final TestHttp http = INVENTORY.http();
     private static final String service = INVENTORY.service("checkout");
     private static final String admin = INVENTORY.admin();
@@ -45,6 +46,9 @@ class InventoryTest {
         Dispatcher d = INVENTORY.module().context().bus().connection().createDispatcher(msg ->
                 LOW_STOCK.add(Json.read(new String(msg.getData(), StandardCharsets.UTF_8), CloudEvent.class)));
         d.subscribe(INVENTORY.module().context().bus().subjectFor("storefront.inventory.low_stock"));
+        Dispatcher a = INVENTORY.module().context().bus().connection().createDispatcher(msg ->
+                AVAILABILITY.add(Json.read(new String(msg.getData(), StandardCharsets.UTF_8), CloudEvent.class)));
+        a.subscribe(INVENTORY.module().context().bus().subjectFor(InventoryRepository.AVAILABILITY_CHANGED));
     }
 
     private static UUID stocked(int quantity, int threshold) {
@@ -240,6 +244,70 @@ class InventoryTest {
 
     private static List<CloudEvent> events(UUID product) {
         return LOW_STOCK.stream().filter(e -> e.data().path("productId").asText().equals(product.toString())).toList();
+    }
+
+    private static List<CloudEvent> availability(UUID product) {
+        return AVAILABILITY.stream().filter(e -> e.data().path("productId").asText().equals(product.toString())).toList();
+    }
+
+    /** "inStock@version" of each availability event of the product, in the order they were heard. */
+    private static List<String> flips(UUID product) {
+        return availability(product).stream().map(e -> e.data().path("inStock").asBoolean() + "@" + e.data().path("version").asLong()).toList();
+    }
+
+    @Test
+    void availabilityIsAnnouncedOncePerChangeWithAGrowingVersion() {
+        UUID product = stocked(2, 0);                          // in stock: v1
+        UUID first = UUID.randomUUID();
+        reserve(first, Map.of(product, 1), null);              // 1 left: no change
+        UUID last = UUID.randomUUID();
+        reserve(last, Map.of(product, 1), null);               // sold out: v2
+        http.post("/internal/inventory/reserve", service, Map.of("orderId", UUID.randomUUID(),
+                "items", List.of(Map.of("productId", product, "quantity", 1)))); // refused: no change
+        call("release", last);                                 // back: v3
+        call("release", last);                                 // the same release again: no change
+        http.post("/api/inventory/add", admin, Map.of("productId", product, "quantity", 5)); // more of what is in stock: no change
+        call("commit", first);                                 // reserved -> sold: available unchanged, no change
+        // exactly these three, each once (a relay retry would show here twice: JetStream drops it, core subscribers would not)
+        await().atMost(Duration.ofSeconds(10)).during(Duration.ofSeconds(2)).until(() -> flips(product).size() == 3);
+        assertThat(flips(product)).containsExactly("true@1", "false@2", "true@3");
+        assertThat(availability(product).getFirst().data().has("available")).as("no count: it would be stale at the next sale").isFalse();
+
+        // the full-load route answers the same state at the same version, in keyset pages
+        TestHttp.Reply page = http.get("/internal/inventory/availability?limit=1000", service);
+        assertThat(page.status()).as(page.toString()).isEqualTo(200);
+        List<String> ids = page.data().findValuesAsText("productId");
+        assertThat(ids).isSorted();
+        JsonNode row = null;
+        for (JsonNode r : page.data()) {
+            if (r.path("productId").asText().equals(product.toString())) {
+                row = r;
+            }
+        }
+        assertThat(row).as("%s in %s", product, page).isNotNull();
+        assertThat(row.path("inStock").asBoolean()).isTrue();
+        assertThat(row.path("version").asLong()).isEqualTo(3);
+        if (ids.size() >= 2) {
+            TestHttp.Reply next = http.get("/internal/inventory/availability?limit=1&after=" + ids.getFirst(), service);
+            assertThat(next.data().findValuesAsText("productId")).containsExactly(ids.get(1));
+        }
+        assertThat(http.get("/internal/inventory/availability?limit=1001", service).firstErrorField()).isEqualTo("limit");
+        assertThat(http.get("/internal/inventory/availability?after=..%2Fetc", service).firstErrorField()).isEqualTo("after");
+        assertThat(http.get("/internal/inventory/availability", admin).status()).isEqualTo(403);
+        assertThat(http.get("/internal/inventory/availability", null).status()).isEqualTo(401);
+    }
+
+    @Test
+    void productEventsAnnounceAvailabilityOnlyWhenItChanges() throws Exception {
+        UUID empty = UUID.randomUUID();   // created with no stock (outside demo runs): out of stock as before, nothing to say
+        publish("storefront.product.created", Map.of("id", empty, "name", "Empty", "price", 1));
+        UUID stocked = stocked(4, 0);     // true@1
+        publish("storefront.product.deleted", Map.of("id", stocked));   // retired: false@2
+        publish("storefront.product.deleted", Map.of("id", stocked));   // again: nothing
+        await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/api/inventory/" + empty, null).status() == 200
+                && flips(stocked).size() == 2);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> flips(stocked).size() == 2 && flips(empty).isEmpty());
+        assertThat(flips(stocked)).containsExactly("true@1", "false@2");
     }
 
     @Test

@@ -32,6 +32,10 @@ final class IndexRebuild {
     private final ProductIndexer indexer;
     private final ProductIndex index;
     private final BackgroundJob job;
+    /** Inventory's availability, read before catalog's pages (StockLoad). */
+    private StockLoad stock;
+    /** A full load has finished once: from then on this replica answers from a whole index (readiness). */
+    private volatile boolean loaded;
     private volatile boolean requested = true;
     private volatile boolean stopping;
     private volatile Progress progress = new Progress("pending", 0, 0, 0, null, null, null);
@@ -49,6 +53,16 @@ final class IndexRebuild {
 
     BackgroundJob job() {
         return job;
+    }
+
+    /** Each rebuild reads inventory's availability first (set before the job starts). */
+    void withStock(StockLoad stock) {
+        this.stock = stock;
+    }
+
+    /** Whether a full load (stock, then the whole catalog) has finished on this replica; a later rebuild does not undo it. */
+    boolean loaded() {
+        return loaded;
     }
 
     Progress progress() {
@@ -88,6 +102,9 @@ final class IndexRebuild {
 
     private void rebuild(Instant started) throws Exception {
         categories.refresh();
+        if (stock != null) {
+            stock.load(() -> stopping);
+        }
         Set<UUID> seen = new HashSet<>();
         UUID after = null;
         long indexed = 0;
@@ -112,6 +129,7 @@ final class IndexRebuild {
         int removed = index.removeUnseen(seen, started);
         indexer.refresh();
         requested = false;
+        loaded = true;
         Instant finished = Instant.now();
         progress = new Progress("done", indexed, removed, index.size(), started, finished, null);
         LOG.log(Level.INFO, "search index: rebuilt, " + indexed + " products in " + Duration.between(started, finished).toMillis()

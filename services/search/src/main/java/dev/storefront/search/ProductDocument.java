@@ -36,6 +36,11 @@ final class ProductDocument {
     static final String VECTOR = "vector";
     /** The product as catalog sent it: what a result shows, without asking catalog again. */
     static final String SOURCE = "source";
+    /**
+     * 1 when inventory says the product can be bought, else 0: doc values only, so {@link ProductIndex} can change it in
+     * place when inventory's availability_changed arrives (no new embedding); the in-stock filter and facet read it.
+     */
+    static final String IN_STOCK = "inStock";
     /** Completions for the search box: the name from each of its first words on. */
     static final String SUGGEST = "suggest";
 

@@ -20,6 +20,7 @@ import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.codecs.PostingsFormat;
 import org.apache.lucene.codecs.lucene103.Lucene103Codec;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.facet.FacetsConfig;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -46,12 +47,18 @@ final class ProductIndex implements AutoCloseable {
     private record Version(Instant at, boolean deleted) {
     }
 
+    /** Inventory's word on a product: in stock or not, at inventory's version of that state. */
+    private record Stock(long version, boolean inStock) {
+    }
+
     private final Path path;
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final FacetsConfig facets = new FacetsConfig();
     private final Map<UUID, Version> versions = new ConcurrentHashMap<>();
+    /** Kept apart from the documents: stock may be heard of before the product (or after it was deleted). */
+    private final Map<UUID, Stock> stock = new ConcurrentHashMap<>();
 
     ProductIndex() {
         try {
@@ -83,8 +90,28 @@ final class ProductIndex implements AutoCloseable {
         if (!wouldChange(product)) {
             return false;
         }
+        Stock known = stock.get(product.id());
+        doc.add(new NumericDocValuesField(ProductDocument.IN_STOCK, known != null && known.inStock() ? 1 : 0));
         writer.updateDocument(new Term(ProductDocument.ID, product.id().toString()), facets.build(doc));
         versions.put(product.id(), new Version(product.version(), false));
+        return true;
+    }
+
+    /**
+     * Records inventory's availability of a product unless this index already has that version or a later one (a
+     * redelivered or late event, a full-load page older than an event), and sets the document's in-stock value in
+     * place. Answers whether it was newer. Visible after {@link #refresh}.
+     */
+    synchronized boolean stock(UUID id, boolean inStock, long version) throws IOException {
+        Stock known = stock.get(id);
+        if (known != null && known.version() >= version) {
+            return false;
+        }
+        stock.put(id, new Stock(version, inStock));
+        Version indexed = versions.get(id);
+        if (indexed != null && !indexed.deleted() && (known == null || known.inStock() != inStock)) {
+            writer.updateNumericDocValue(new Term(ProductDocument.ID, id.toString()), ProductDocument.IN_STOCK, inStock ? 1 : 0);
+        }
         return true;
     }
 

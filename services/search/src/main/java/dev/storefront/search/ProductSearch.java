@@ -115,6 +115,9 @@ final class ProductSearch {
             long max = query.maxPrice() == null ? Long.MAX_VALUE : ProductDocument.cents(query.maxPrice());
             filter.add(LongPoint.newRangeQuery(ProductDocument.PRICE, min, max), Occur.FILTER);
         }
+        if (query.inStock() != null) {
+            filter.add(StockFilter.of(query.inStock()), Occur.FILTER);
+        }
         return filter.build();
     }
 
@@ -156,6 +159,7 @@ final class ProductSearch {
             bands.add(entry);
         }
         facets.put("priceBands", bands);
+        facets.put("inStock", StockFilter.count(hits));
         return facets;
     }
 

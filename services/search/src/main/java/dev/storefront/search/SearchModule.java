@@ -12,7 +12,8 @@ import io.helidon.webserver.http.HttpRouting;
 /**
  * The search service: a Lucene index of the catalog on each replica (BM25, HNSW vectors of all-MiniLM-L6-v2,
  * facets, completions), loaded from catalog at start and on an admin's request ({@link IndexRebuild}) and kept
- * current by catalog's product events, which every replica receives; searches under /api/search.
+ * current by catalog's product events and inventory's availability events, which every replica receives; searches under
+ * /api/search (and the seed's /ai/search, /ai/index). Ready once its first full load has finished.
  */
 public final class SearchModule implements ServiceModule {
     private final ServiceContext ctx;
@@ -28,9 +29,10 @@ public final class SearchModule implements ServiceModule {
         CategoryTree categories = new CategoryTree(ctx.publicClient("catalog"));
         ProductIndexer indexer = new ProductIndexer(index, categories, embeddings);
         this.rebuild = new IndexRebuild(ctx.client("catalog"), categories, indexer, index);
+        rebuild.withStock(new StockLoad(ctx.client("inventory"), index));
         this.service = new SearchService(ctx, new ProductSearch(index, embeddings), new Suggestions(index), rebuild);
         this.handlers = List.of(new ProductCreatedHandler(indexer), new ProductUpdatedHandler(indexer),
-                new ProductDeletedHandler(indexer));
+                new ProductDeletedHandler(indexer), new AvailabilityChangedHandler(index));
         ctx.onClose(rebuild::stop);
     }
 
@@ -55,6 +57,13 @@ public final class SearchModule implements ServiceModule {
     @Override
     public void routing(HttpRouting.Builder routing) {
         routing.register("/api/search", service);
+        service.seedAliases(routing);
+    }
+
+    /** Not ready until the first full load has finished: a replica never answers from an empty or half-loaded index. */
+    @Override
+    public java.util.Map<String, java.util.function.BooleanSupplier> readiness() {
+        return java.util.Map.of("index", rebuild::loaded);
     }
 
     @Override

@@ -11,9 +11,11 @@ import io.helidon.webserver.http.ServerRequest;
 
 /**
  * The validated query of {@code GET /api/search}: catalog's filters and sorts, plus the mode. Without
- * {@code q} it is a listing (a category page), newest first.
+ * {@code q} it is a listing (a category page), newest first. {@code inStock}: true only what can be bought now, false only
+ * what cannot, null both.
  */
-record SearchQuery(String q, String mode, String category, BigDecimal minPrice, BigDecimal maxPrice, String sort, Page page) {
+record SearchQuery(String q, String mode, String category, BigDecimal minPrice, BigDecimal maxPrice, String sort, Page page,
+                   Boolean inStock) {
     static final Set<String> MODES = Set.of("keyword", "semantic", "hybrid");
     static final Set<String> SORTS = Set.of("relevance", "price_asc", "price_desc", "name_asc", "newest");
     static final int MAX_QUERY = 200;
@@ -47,6 +49,7 @@ record SearchQuery(String q, String mode, String category, BigDecimal minPrice, 
         if ((long) page.page() * page.limit() > MAX_WINDOW) {
             throw ApiException.invalidField("page", "page times limit must be at most " + MAX_WINDOW);
         }
-        return new SearchQuery(q, mode, category.orElse(null), min, max, sort, page);
+        Boolean inStock = Params.oneOf(req, "inStock", Set.of("true", "false")).map(Boolean::parseBoolean).orElse(null);
+        return new SearchQuery(q, mode, category.orElse(null), min, max, sort, page, inStock);
     }
 }

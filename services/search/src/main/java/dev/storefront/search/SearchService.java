@@ -9,6 +9,7 @@ import dev.storefront.common.ServiceContext;
 import dev.storefront.common.web.ApiException;
 import dev.storefront.common.web.Params;
 import dev.storefront.common.web.Responses;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -36,7 +37,15 @@ final class SearchService implements HttpService {
                 .get("/index", this::progress);
     }
 
-    /** GET /api/search?q=&mode=&category=&minPrice=&maxPrice=&sort=&page=&limit= */
+    /**
+     * The seed's routes, as aliases: {@code GET /ai/search?query=} is {@code GET /api/search} ({@code query} stands for
+     * {@code q}, see {@link SearchQuery}), {@code POST /ai/index} is {@code POST /api/search/index} (admin).
+     */
+    void seedAliases(HttpRouting.Builder routing) {
+        routing.get("/ai/search", this::search).post("/ai/index", this::rebuild);
+    }
+
+    /** GET /api/search?q=&mode=&category=&minPrice=&maxPrice=&inStock=&sort=&page=&limit= */
     private void search(ServerRequest req, ServerResponse res) {
         SearchQuery query = SearchQuery.from(req);
         ProductSearch.Result result;

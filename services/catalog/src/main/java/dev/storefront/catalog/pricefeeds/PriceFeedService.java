@@ -18,6 +18,7 @@ import dev.storefront.common.web.Bodies;
 import dev.storefront.common.web.Params;
 import dev.storefront.common.web.Responses;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -50,6 +51,11 @@ public final class PriceFeedService implements HttpService {
                 .delete("/price-feeds/{feedId}", this::delete)
                 .post("/price-feeds/{feedId}/fetch", this::fetchNow)
                 .get("/{id}/prices", this::prices);
+    }
+
+    /** The seed's {@code GET /ai/prices/{product_id}}: the same answer and the same callers as {@code GET /api/products/{id}/prices}. */
+    public void seedAlias(HttpRouting.Builder routing) {
+        routing.get("/ai/prices/{id}", this::prices);
     }
 
     private void list(ServerRequest req, ServerResponse res) {

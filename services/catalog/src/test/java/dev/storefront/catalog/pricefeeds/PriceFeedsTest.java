@@ -486,6 +486,23 @@ class PriceFeedsTest {
     }
 
     @Test
+    void theSeedsAiPricesRouteIsTheSameComparisonForTheSameCallers() {
+        JsonNode product = product("4.00", "SEED-" + suffix(), null);
+        String id = product.path("id").asText();
+        String alias = "/ai/prices/" + id;
+        TestHttp.Reply ours = http.get("/api/products/" + id + "/prices", CATALOG.admin());
+        TestHttp.Reply seeds = http.get(alias, CATALOG.admin());
+        assertThat(seeds.status()).as(seeds.toString()).isEqualTo(200);
+        assertThat(seeds.data()).isEqualTo(ours.data());
+        assertThat(http.get(alias, CATALOG.token(VENDOR, Role.VENDOR)).status()).isEqualTo(200);
+        assertThat(http.get(alias, CATALOG.token(UUID.randomUUID(), Role.VENDOR)).status()).isEqualTo(403);
+        assertThat(http.get(alias, CATALOG.shopper(UUID.randomUUID())).status()).isEqualTo(403);
+        assertThat(http.get(alias, null).status()).isEqualTo(401);
+        assertThat(http.get("/ai/prices/" + UUID.randomUUID(), CATALOG.admin()).status()).isEqualTo(404);
+        assertThat(http.get("/ai/prices/not-an-id", CATALOG.admin()).status()).isEqualTo(404);
+    }
+
+    @Test
     void aProductsGtinIsValidatedAndCanBeCleared() {
         TestHttp.Reply bad = http.post("/api/products", CATALOG.admin(), Map.of("name", "G", "price", new BigDecimal("1.00"), "gtin", "4006381333932"));
         assertThat(bad.status()).isEqualTo(400);
