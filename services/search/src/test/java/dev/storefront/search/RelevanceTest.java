@@ -23,9 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Search quality over the demo catalog, measured: recall@10 and MRR of each mode over the labelled queries
  * in relevance/queries.tsv (written from what a shopper means, not from what the engine finds). Writes
- * docs/search-relevance.md. Asserts that hybrid beats keyword and is never below semantic: on this small
- * catalog semantic search alone already ranks every query that shares words first, so fusion cannot beat it
- * there (see the report); a wrong word match must not cost hybrid what semantic finds.
+ * docs/search-relevance.md. Asserts that hybrid beats keyword and semantic in both figures, on the first 74 queries
+ * and on the whole set (see the report for where hybrid's gain comes from, and what was tried).
  */
 class RelevanceTest {
     /** @param added one of the queries added after the first 74 (below the "# Added" line of the file) */
@@ -162,8 +161,8 @@ class RelevanceTest {
             Score hybrid = set.getValue().get("hybrid").get("all");
             for (String other : List.of("keyword", "semantic")) {
                 Score s = set.getValue().get(other).get("all");
-                assertThat(hybrid.recallAt10()).as("hybrid recall@10 vs " + other + " on " + set.getKey()).isGreaterThanOrEqualTo(s.recallAt10());
-                assertThat(hybrid.mrr()).as("hybrid MRR vs " + other + " on " + set.getKey()).isGreaterThanOrEqualTo(s.mrr());
+                assertThat(hybrid.recallAt10()).as("hybrid recall@10 vs " + other + " on " + set.getKey()).isGreaterThan(s.recallAt10());
+                assertThat(hybrid.mrr()).as("hybrid MRR vs " + other + " on " + set.getKey()).isGreaterThan(s.mrr());
             }
         }
     }
@@ -216,6 +215,51 @@ class RelevanceTest {
 
     private static final String TRIED = """
 
-            TODO
+            How hybrid ranks: reciprocal rank fusion (Lucene's `TopDocs.rrf`, k 60, each list 100 deep) of the keyword list
+            (BM25 with every word of the query, each exact or within one or two edits) and the semantic list, the semantic
+            list first re-ranked by category feedback (`CategoryFeedback`: each candidate gains 0.1 times the share of the
+            top 20 semantic hits that are in its own category, through Lucene's `QueryRescorer`). Hybrid's gain over semantic
+            comes from that feedback, not from the keyword list: on these queries semantic alone already ranks first the
+            answer of every query that shares a word with it (including the colour, model-number and misspelt-brand ones),
+            and on "meaning" queries the all-words keyword list is empty or changes nothing (fusing it with the plain
+            semantic list gives exactly semantic's figures, below). The gain is small: about one query's worth of the 74.
+
+            What was tried, measured by a lab run on 2026-12-02 that builds the same index in one JVM and ranks each variant
+            over the same queries (recall@10 / MRR; the lab code was scratch and is not kept; "added" = the 39 queries added
+            below the `# Added` line, written and committed before any ranking of them was looked at):
+
+            | hybrid variant | first 74 | added 39 | all 113 |
+            |---|---|---|---|
+            | before: RRF k 60 of the all-words keyword list and plain semantic (= semantic alone) | 0.922 / 0.859 | 0.833 / 0.725 | 0.892 / 0.813 |
+            | RRF k 1, 5, 10, 20 instead of 60, all-words keyword list | 0.922 / 0.859 each | | 0.892 / 0.813 each |
+            | keyword list with half the words (OR-ed), RRF k 1-60 | 0.922 / 0.812-0.823 | | 0.887 / 0.781-0.788 |
+            | weighted RRF: all-words list 1 + half-words list 0.2 or 0.5, k 1-60 | 0.922 / 0.818-0.859 (0.2 at k 1-10: 0.859) | | 0.887-0.892 / 0.785-0.813 |
+            | convex combination a x BM25/max + (1 - a) x cosine, all-words list, a 0.1-0.5 | 0.922 / 0.859 | | 0.892 / 0.809-0.813 |
+            | the same with the half-words list, a 0.1-0.5 | 0.922 / 0.804-0.849 | | 0.887-0.892 / 0.771-0.806 |
+            | a second vector per product (name + category) fused by RRF k 10 / k 60 | 0.913 / 0.860; 0.899 / 0.857 | | 0.895 / 0.829; 0.885 / 0.826 |
+            | the two vectors' similarities summed, second weighted 0.3 / 0.5 / 1 | 0.916 / 0.855; 0.907 / 0.854; 0.892 / 0.857 | 0.872 / 0.752; 0.859 / 0.764; 0.872 / 0.768 | 0.900 / 0.819; 0.890 / 0.823; 0.885 / 0.826 |
+            | a description-only second vector fused by RRF (k 10, 60) | 0.801-0.868 / 0.623-0.636 | | 0.808-0.861 / 0.658-0.670 |
+            | Rocchio feedback: query vector + b x mean of the top m hits' vectors (m 3, 5, 10; b 0.5, 1) | 0.904-0.919 / 0.848-0.866 | | 0.880-0.898 / 0.799-0.818 |
+            | category feedback, top m = 3, 5, 8, 10 voting, weight 0.05-0.3 | 0.919-0.939 / 0.852-0.869 | 0.795-0.846 / 0.709-0.747 | 0.881-0.898 / 0.806-0.823 |
+            | category feedback, top 20 voting, weight 0.05 / 0.15 / 0.2 / 0.3 | 0.919 / 0.868; 0.935 / 0.877; 0.935 / 0.875; 0.937 / 0.879 | 0.846 / 0.730; 0.833 / 0.735; 0.833 / 0.733; 0.833 / 0.716 | 0.894 / 0.821; 0.900 / 0.828; 0.900 / 0.826; 0.901 / 0.823 |
+            | **kept: category feedback, top 20 voting, weight 0.1** | **0.936 / 0.869** | **0.833 / 0.740** | **0.900 / 0.825** |
+            | (semantic alone on a brand-free embedding text: not a ranking change, for the record) | 0.921 / 0.838 | 0.897 / 0.718 | 0.913 / 0.797 |
+
+            Why that setting: with 20 voters every weight from 0.1 to 0.3 raised both figures on the first 74, and on the
+            added 39 weights 0.1-0.2 kept recall and raised MRR while 0.3 lowered it; 0.1 is the smallest that helps. Both
+            sets' figures were in view when it was chosen, so the added set is no clean hold-out for this one choice. The
+            keyword side was left as it was: its analyzer already stems English (Lucene's EnglishAnalyzer) and weighs the
+            name 3, category names 2 and description 1, and keyword mode already scores 1.0 on "words"; an OR-ed or
+            score-weighted keyword list only let a shared word ("water", "home", "long") lift wrong products. A second
+            vector would double the embedding work of indexing for no clear gain. A brand-free embedding text helps
+            "meaning" queries (brand words pull a query to one brand's products: "something to hold my trousers up" finds
+            Wren's clothes) but costs "names"; it is an indexing change, left for whoever owns the embedding text.
+
+            Before this change (same test, same day, load average 11.8 on the 2 cores): hybrid = semantic on both sets;
+            latency p50 140.2 ms, p99 427.7 ms for the first search of each text, p50 31.3 ms, p99 193.5 ms repeated.
+
+            How the semantic threshold was chosen (earlier runs): at a cosine of 0.3 semantic's recall@10 over the first 60
+            queries was 0.551, at 0.2 0.779; at 0.1 (kept) 0.922 over the first 74: MiniLM's quantized vectors put many
+            right answers between 0.1 and 0.3.
             """;
 }
