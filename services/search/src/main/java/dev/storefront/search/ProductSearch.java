@@ -33,7 +33,8 @@ import org.apache.lucene.search.TopDocs;
 
 /**
  * Runs a {@link SearchQuery}: keyword (BM25 with typo tolerance), semantic (the HNSW graph, products whose
- * embedding is close enough to the query's) or hybrid (both, fused by reciprocal rank), within the filters;
+ * embedding is close enough to the query's) or hybrid (both, fused by reciprocal rank, the semantic list first
+ * re-ranked by {@link CategoryFeedback}), within the filters;
  * facet counts over everything that matched; sorted by relevance or by a field.
  */
 final class ProductSearch {
@@ -98,8 +99,8 @@ final class ProductSearch {
             case "semantic" -> searcher.search(semantic, window).scoreDocs;
             default -> {
                 int depth = Math.max(window, FUSION_DEPTH);
-                TopDocs fused = TopDocs.rrf(window, FUSION_K,
-                        new TopDocs[] {searcher.search(keyword, depth), searcher.search(semantic, depth)});
+                TopDocs semanticHits = CategoryFeedback.rescore(searcher, searcher.search(semantic, depth), depth);
+                TopDocs fused = TopDocs.rrf(window, FUSION_K, new TopDocs[] {searcher.search(keyword, depth), semanticHits});
                 yield fused.scoreDocs;
             }
         };
