@@ -417,6 +417,13 @@ async function main() {
       expect(deleted.ok(), `delete answered ${deleted.status()}`);
       const gone = await admin.request.get(`${BASE_URL}${v.full.url}`);
       expect(gone.status() === 404, `the deleted product's image still answers ${gone.status()}`);
+      // search drops it from its index on the deleted event: wait for that, or a later list could still show it
+      // (its image now 404, which the journey counts as a failure)
+      for (let i = 0; i < 60; i++) {
+        const res = await admin.request.get(`${BASE_URL}/api/search?q=${encodeURIComponent(name)}&mode=keyword`);
+        if (!res.ok() || !((await res.json()).data?.items ?? []).some((p) => p.id === productId)) break;
+        await admin.waitForTimeout(500);
+      }
     });
 
     await step('the shopper sees Shipped', async () => {
