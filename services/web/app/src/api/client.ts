@@ -80,9 +80,13 @@ export function buildUrl(path: string, query?: Query): string {
 }
 
 async function parse<T>(res: Response): Promise<ApiResult<T>> {
-  const requestId = res.headers.get('X-Request-Id') ?? undefined;
-  let body: unknown = undefined;
   const text = res.status === 204 ? '' : await res.text();
+  return parseText<T>(res.status, res.ok, text, res.headers.get('X-Request-Id') ?? undefined);
+}
+
+/** The envelope of an answer already read as text (fetch's and XMLHttpRequest's alike). */
+function parseText<T>(status: number, okStatus: boolean, text: string, requestId: string | undefined): ApiResult<T> {
+  let body: unknown = undefined;
   if (text) {
     try {
       body = JSON.parse(text);
@@ -97,14 +101,14 @@ async function parse<T>(res: Response): Promise<ApiResult<T>> {
     error?: { code?: string; message?: string; details?: FieldError[] };
     requestId?: string;
   };
-  if (res.ok && env.success !== false) {
-    return { data: env.data as T, pagination: env.pagination, status: res.status };
+  if (okStatus && env.success !== false) {
+    return { data: env.data as T, pagination: env.pagination, status };
   }
   const err = env.error ?? {};
   throw new ApiError(
-    res.status,
-    err.code ?? (res.status >= 500 ? 'INTERNAL' : 'ERROR'),
-    err.message ?? defaultMessage(res.status),
+    status,
+    err.code ?? (status >= 500 ? 'INTERNAL' : 'ERROR'),
+    err.message ?? defaultMessage(status),
     Array.isArray(err.details) ? err.details : [],
     env.requestId ?? requestId,
     env.data,
@@ -119,6 +123,8 @@ function defaultMessage(status: number): string {
       return 'You are not allowed to do that.';
     case 404:
       return 'Not found.';
+    case 413:
+      return 'The file is too large.';
     case 429:
       return 'Too many requests, please try again shortly.';
     case 502:
@@ -217,3 +223,61 @@ export const api = {
   put: <T>(path: string, body?: unknown, opts: RequestOptions = {}) => request<T>('PUT', path, { ...opts, body }).then((r) => r.data),
   del: <T = unknown>(path: string, opts: RequestOptions = {}) => request<T>('DELETE', path, opts).then((r) => r.data),
 };
+
+// ---- uploads: fetch cannot report upload progress, XMLHttpRequest can ----
+
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+export interface UploadOptions {
+  /** The multipart field name (default "file"). */
+  field?: string;
+  onProgress?: (p: UploadProgress) => void;
+  signal?: AbortSignal;
+}
+
+type XhrFactory = () => XMLHttpRequest;
+let xhrFactory: XhrFactory = () => new XMLHttpRequest();
+/** For tests. */
+export function setXhrFactory(f: XhrFactory): void {
+  xhrFactory = f;
+}
+
+function sendFile(path: string, file: Blob, name: string | undefined, opts: UploadOptions, token: string | null) {
+  return new Promise<{ status: number; text: string; requestId?: string }>((resolve, reject) => {
+    const xhr = xhrFactory();
+    xhr.open('POST', buildUrl(path));
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) opts.onProgress?.({ loaded: e.loaded, total: e.total });
+    };
+    xhr.onload = () =>
+      resolve({ status: xhr.status, text: xhr.responseText ?? '', requestId: xhr.getResponseHeader('X-Request-Id') ?? undefined });
+    xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'Cannot reach the shop. Check your connection and try again.'));
+    xhr.onabort = () => reject(new DOMException('The upload was cancelled', 'AbortError'));
+    opts.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    const form = new FormData();
+    // the browser writes the multipart boundary itself: no Content-Type header here
+    if (name !== undefined) form.append(opts.field ?? 'file', file, name);
+    else form.append(opts.field ?? 'file', file);
+    xhr.send(form);
+  });
+}
+
+/**
+ * POSTs one file as multipart/form-data with upload progress, with the session's token like
+ * {@link request} (refreshed when about to expire, and once more on a 401), and answers the envelope's data.
+ */
+export async function uploadFile<T>(path: string, file: Blob, opts: UploadOptions = {}): Promise<T> {
+  const name = file instanceof File ? file.name : undefined;
+  const token = await validToken();
+  let res = await sendFile(path, file, name, opts, token);
+  if (res.status === 401 && token) {
+    const next = await refreshSession();
+    if (next) res = await sendFile(path, file, name, opts, next.accessToken);
+  }
+  return parseText<T>(res.status, res.status >= 200 && res.status < 300, res.text, res.requestId).data;
+}

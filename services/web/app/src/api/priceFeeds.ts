@@ -42,6 +42,21 @@ export interface PriceComparison {
   }[];
 }
 
+/** The body of POST /api/products/price-feeds (catalog's PriceFeedBody); PUT takes any part of it. */
+export interface PriceFeedInput {
+  name: string;
+  url: string;
+  format: 'JSON' | 'CSV';
+  mapping: { matchBy: 'SKU' | 'GTIN'; key: string; price: string; currency?: string; items?: string };
+  currency?: string;
+  intervalMinutes: number;
+  enabled?: boolean;
+}
+
+export const createPriceFeed = (feed: PriceFeedInput) => api.post<PriceFeed>('/products/price-feeds', feed);
+export const updatePriceFeed = (id: string, change: Partial<PriceFeedInput>) =>
+  api.put<PriceFeed>(`/products/price-feeds/${encodeURIComponent(id)}`, change);
+export const deletePriceFeed = (id: string) => api.del(`/products/price-feeds/${encodeURIComponent(id)}`);
 export const listPriceFeeds = () => api.get<PriceFeed[]>('/products/price-feeds').then((f) => (Array.isArray(f) ? f : []));
 export const fetchPriceFeedNow = (id: string) => api.post(`/products/price-feeds/${encodeURIComponent(id)}/fetch`);
 export const productPrices = (productId: string) => api.get<PriceComparison>(`/products/${encodeURIComponent(productId)}/prices`);

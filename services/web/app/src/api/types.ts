@@ -60,9 +60,31 @@ export interface Product {
   vendorId?: string | null;
   images: string[];
   attributes?: Record<string, string>;
+  /** The uploaded images with their scaled variants (absent in answers that do not carry them). */
+  media?: ProductMedia[];
   createdAt?: string;
   updatedAt?: string;
   gtin?: string | null;
+}
+
+/** One scaled copy of an uploaded image: its URL and pixel size (for srcset's w descriptors and width/height). */
+export interface ImageVariant {
+  url: string;
+  width: number;
+  height: number;
+}
+
+export type VariantName = 'thumb' | 'card' | 'full';
+
+/** An uploaded product image (catalog's ProductImage): 160 / 480 / 1600 px on the longer side, never scaled up. */
+export interface ProductMedia {
+  id: string;
+  position: number;
+  primary: boolean;
+  width: number;
+  height: number;
+  sourceFormat: 'jpeg' | 'png' | 'webp';
+  variants: Partial<Record<VariantName, ImageVariant>>;
 }
 
 export interface ProductInput {
@@ -71,7 +93,8 @@ export interface ProductInput {
   price: number;
   currency: string;
   categoryId: string | null;
-  images: string[];
+  /** Typed image URLs; left out when the product has uploaded images (their URLs are the catalog's to keep). */
+  images?: string[];
   attributes: Record<string, string>;
   gtin?: string; // '' clears it
 }

@@ -5,6 +5,7 @@ import { addToCart, getProduct, getStock } from '../api/endpoints';
 import { isApiError } from '../api/client';
 import { useAuth } from '../auth/AuthContext';
 import { ProductImage } from '../components/ProductCard';
+import { galleryOf } from '../api/images';
 import { Empty, ErrorBanner, Notice, Spinner, btn } from '../components/ui';
 import { money } from '../lib/format';
 import { MAX_QTY, validateQuantity } from '../lib/validation';
@@ -63,7 +64,9 @@ export function ProductDetail() {
     );
 
   const p = product.data;
-  const images = p.images ?? [];
+  // uploaded images (with variants for srcset) when there are any, else the typed-in URLs
+  const media = galleryOf(p);
+  const images = media.length > 0 ? media.map((m) => m.variants.full?.url ?? '') : p.images ?? [];
   const s = stock.data;
   const outOfStock = !!s && (!s.inStock || s.quantity <= 0);
   const maxQty = s ? Math.min(MAX_QTY, Math.max(1, s.quantity)) : MAX_QTY;
@@ -84,7 +87,16 @@ export function ProductDetail() {
   return (
     <div className="grid grid-cols-1 gap-8 md:grid-cols-2">
       <div>
-        <ProductImage src={images[imageIdx]} alt={p.name} className="aspect-square w-full rounded-lg" />
+        <ProductImage
+          image={media[imageIdx]}
+          src={images[imageIdx]}
+          variant="full"
+          // the page is one column below 768 px, two (the image in one) up to the 72rem page width
+          sizes="(min-width: 1152px) 560px, (min-width: 768px) 50vw, 100vw"
+          alt={p.name}
+          className="aspect-square w-full rounded-lg"
+          testId="product-image"
+        />
         {images.length > 1 && (
           <div className="mt-3 flex gap-2 overflow-x-auto" data-testid="thumbnails">
             {images.map((src, i) => (
@@ -95,7 +107,7 @@ export function ProductDetail() {
                 className={`h-16 w-16 shrink-0 overflow-hidden rounded border-2 ${i === imageIdx ? 'border-indigo-600' : 'border-transparent'}`}
                 aria-label={`Image ${i + 1}`}
               >
-                <img src={src} alt="" loading="lazy" decoding="async" className="h-full w-full object-cover" />
+                <ProductImage image={media[i]} src={src} variant="thumb" sizes="64px" alt="" className="h-full w-full" />
               </button>
             ))}
           </div>

@@ -18,8 +18,8 @@ function LocationProbe() {
   return <div data-testid="location">{loc.pathname + loc.search}</div>;
 }
 
-/** Renders a page at a URL inside the app's providers; `path` is the route pattern. */
-export function renderAt(ui: ReactElement, { url, path = '*' }: { url: string; path?: string }) {
+/** Renders a page at a URL inside the app's providers; `path` is the route pattern, `routes` more pages to navigate to. */
+export function renderAt(ui: ReactElement, { url, path = '*', routes = [] }: { url: string; path?: string; routes?: { path: string; element: ReactElement }[] }) {
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   return render(
     <QueryClientProvider client={qc}>
@@ -27,6 +27,9 @@ export function renderAt(ui: ReactElement, { url, path = '*' }: { url: string; p
         <AuthProvider>
           <Routes>
             <Route path={path} element={ui} />
+            {routes.map((r) => (
+              <Route key={r.path} path={r.path} element={r.element} />
+            ))}
             <Route path="*" element={<div data-testid="elsewhere" />} />
           </Routes>
           <LocationProbe />

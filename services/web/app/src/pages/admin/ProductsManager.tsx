@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createProduct, deleteProduct, getProduct, listCategories, listProducts, updateProduct } from '../../api/endpoints';
@@ -7,6 +7,8 @@ import { useAuth } from '../../auth/AuthContext';
 import { Pagination } from '../../components/Pagination';
 import { PriceComparison } from '../../components/PriceComparison';
 import { ProductImage } from '../../components/ProductCard';
+import { ImageDropZone, ProductImagesEditor, handOverUploads, useProductImages } from '../../components/ProductImagesEditor';
+import { galleryOf } from '../../api/images';
 import { Card, Empty, ErrorBanner, PageTitle, SelectField, Spinner, TextArea, TextField, btn } from '../../components/ui';
 import { money } from '../../lib/format';
 import { parseAttributes, parseLines, validateProduct, type Errors, type ProductForm } from '../../lib/validation';
@@ -88,7 +90,7 @@ export function ProductsManager({ scope }: { scope: Scope }) {
                   <tr key={p.id} data-testid="manage-product-row" data-product-id={p.id}>
                     <td className="px-3 py-2">
                       <div className="flex items-center gap-2">
-                        <ProductImage src={p.images?.[0]} alt="" className="h-10 w-10 shrink-0 rounded" />
+                        <ProductImage image={galleryOf(p)[0]} src={p.images?.[0]} variant="thumb" sizes="40px" alt="" className="h-10 w-10 shrink-0 rounded" />
                         <span className="font-medium">{p.name}</span>
                       </div>
                     </td>
@@ -144,14 +146,18 @@ export function productToForm(p: Product): ProductForm {
   };
 }
 
-export function formToProduct(f: ProductForm): ProductInput {
+/**
+ * The body to send. {@code withImageUrls} false (the product has uploaded images) leaves `images` out: the
+ * catalog writes that list from the uploads, and a stale copy from this form must not replace it.
+ */
+export function formToProduct(f: ProductForm, withImageUrls = true): ProductInput {
   return {
     name: f.name.trim(),
     description: f.description.trim(),
     price: Number(f.price.trim()),
     currency: f.currency.trim().toUpperCase(),
     categoryId: f.categoryId || null,
-    images: parseLines(f.images),
+    ...(withImageUrls ? { images: parseLines(f.images) } : {}),
     attributes: parseAttributes(f.attributes),
     gtin: (f.gtin ?? '').trim(),
   };
@@ -165,14 +171,28 @@ export function ProductEditor({ scope }: { scope: Scope }) {
   const cats = useQuery({ queryKey: ['catalog', 'categories'], queryFn: listCategories });
   const [form, setForm] = useState<ProductForm>(emptyForm);
   const [errors, setErrors] = useState<Errors>({});
+  // files chosen before the product exists: uploaded on its edit page once it is created
+  const [pending, setPending] = useState<File[]>([]);
+  const gallery = useProductImages(id);
+  const uploaded = (gallery.data?.length ?? existing.data?.media?.length ?? 0) > 0;
+  // filled once from the product: an upload refetches it, and that must not undo what is being typed
+  const filledFrom = useRef<string | null>(null);
   useEffect(() => {
-    if (existing.data) setForm(productToForm(existing.data));
+    if (existing.data && filledFrom.current !== existing.data.id) {
+      filledFrom.current = existing.data.id;
+      setForm(productToForm(existing.data));
+    }
   }, [existing.data]);
   const save = useMutation({
-    mutationFn: () => (id ? updateProduct(id, formToProduct(form)) : createProduct(formToProduct(form))),
-    onSuccess: () => {
+    mutationFn: () => (id ? updateProduct(id, formToProduct(form, !uploaded)) : createProduct(formToProduct(form))),
+    onSuccess: (saved) => {
       qc.invalidateQueries({ queryKey: ['catalog'] });
-      navigate(base(scope));
+      if (!id && pending.length > 0 && saved?.id) {
+        handOverUploads(saved.id, pending);
+        navigate(`${base(scope)}/${saved.id}/edit`, { replace: true });
+      } else {
+        navigate(base(scope));
+      }
     },
     onError: (e) => setErrors(serverFieldErrors(e)),
   });
@@ -180,7 +200,7 @@ export function ProductEditor({ scope }: { scope: Scope }) {
     setForm({ ...form, [k]: e.target.value });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const errs = validateProduct(form);
+    const errs = validateProduct(uploaded ? { ...form, images: '' } : form);
     setErrors(errs);
     if (!Object.keys(errs).length) save.mutate();
   };
@@ -209,18 +229,44 @@ export function ProductEditor({ scope }: { scope: Scope }) {
               </option>
             ))}
           </SelectField>
-          <TextArea
-            label="Image URLs"
-            name="images"
-            value={form.images}
-            onChange={set('images')}
-            error={errors.images}
-            hint="One http(s) URL per line; the first is the main image"
-          />
-          {previews.length > 0 && (
+          {id ? (
+            <ProductImagesEditor productId={id} />
+          ) : (
+            <section className="mb-3" data-testid="product-images">
+              <h2 className="mb-1 block text-sm font-medium text-slate-700">Images</h2>
+              <ImageDropZone
+                onFiles={(files) => setPending((p) => [...p, ...files])}
+                hint="At most 10 MB each; uploaded once the product is saved, the first becomes the main image."
+              />
+              {pending.length > 0 && (
+                <ul className="mb-3 space-y-1 text-sm" data-testid="pending-uploads">
+                  {pending.map((f, i) => (
+                    <li key={f.name + i} className="flex items-center justify-between gap-2" data-testid="pending-upload">
+                      <span className="truncate">{f.name}</span>
+                      <button type="button" className="text-xs text-slate-500 hover:underline" onClick={() => setPending((p) => p.filter((_, j) => j !== i))}>
+                        Remove
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          )}
+          {!uploaded && (
+            // the catalog still takes typed URLs (external images, the demo tiles); the first upload replaces them
+            <TextArea
+              label="Image URLs (instead of uploading)"
+              name="images"
+              value={form.images}
+              onChange={set('images')}
+              error={errors.images}
+              hint="One http(s) URL per line; the first is the main image. Uploading an image replaces these."
+            />
+          )}
+          {!uploaded && previews.length > 0 && (
             <div className="mb-3 flex gap-2 overflow-x-auto">
               {previews.map((u, i) => (
-                <img key={u + i} src={u} alt="" loading="lazy" className="h-16 w-16 rounded object-cover" />
+                <img key={u + i} src={u} alt="" loading="lazy" decoding="async" className="h-16 w-16 rounded object-cover" />
               ))}
             </div>
           )}
@@ -236,7 +282,7 @@ export function ProductEditor({ scope }: { scope: Scope }) {
             hint="EAN/UPC barcode number; competitors' price feeds match by it or by the sku attribute" />
           <div className="flex gap-2">
             <button className={btn.primary} disabled={save.isPending} data-testid="product-save">
-              {save.isPending ? 'Saving…' : 'Save'}
+              {save.isPending ? 'Saving…' : !id && pending.length > 0 ? 'Save and upload images' : 'Save'}
             </button>
             <Link to={base(scope)} className={btn.secondary}>
               Cancel

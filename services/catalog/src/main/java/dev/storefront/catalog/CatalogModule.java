@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 import dev.storefront.catalog.pricefeeds.PriceFeeds;
+import dev.storefront.catalog.images.ImageCleanup;
 import dev.storefront.catalog.images.ImageGallery;
 import dev.storefront.catalog.images.ImageRepository;
 import dev.storefront.catalog.images.ImageService;
@@ -36,6 +37,8 @@ public final class CatalogModule implements ServiceModule {
     private final PriceFeeds priceFeeds;
     private final ImageGallery gallery;
     private final ImageService images;
+    private final ImageCleanup imageCleanup;
+    private final dev.storefront.common.BackgroundJob imageCleanupJob;
     private Dispatcher invalidations;
 
     private CatalogModule(ServiceContext ctx) {
@@ -44,7 +47,6 @@ public final class CatalogModule implements ServiceModule {
         this.cache = new ResponseCache(ctx.config().get("storefront.catalog.cache.max-entries").asInt().orElse(2000),
                 ctx.config().get("storefront.catalog.cache.ttl-seconds").asLong().orElse(300L) * 1000);
         this.activity = new ActivityEvents(ctx);
-        this.service = new CatalogService(ctx, repo, cache, activity);
         this.internal = new CatalogInternalService(ctx, repo);
         this.priceFeeds = PriceFeeds.create(ctx);
         ImageSettings imageSettings = ImageSettings.from(ctx.config());
@@ -52,8 +54,12 @@ public final class CatalogModule implements ServiceModule {
         if (storage != null) {
             ctx.onClose(storage::close);
         }
-        this.gallery = new ImageGallery(ctx, repo, new ImageRepository(ctx.db()), storage, imageSettings, cache::productChanged);
+        this.imageCleanup = new ImageCleanup(ctx.db(), storage, imageSettings.cleanupEvery());
+        this.imageCleanupJob = imageCleanup.job();
+        this.gallery = new ImageGallery(ctx, repo, new ImageRepository(ctx.db()), storage, imageSettings, imageCleanup,
+                cache::productChanged);
         this.images = new ImageService(ctx, repo, gallery);
+        this.service = new CatalogService(ctx, repo, cache, activity, gallery);
     }
 
     public static CatalogModule create(ServiceContext ctx) {
@@ -94,7 +100,7 @@ public final class CatalogModule implements ServiceModule {
 
     @Override
     public java.util.List<dev.storefront.common.BackgroundJob> jobs() {
-        return java.util.List.of(activity.job(), priceFeeds.job());
+        return java.util.List.of(activity.job(), priceFeeds.job(), imageCleanupJob);
     }
 
     @Override

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.storefront.catalog.images.ImageCleanup;
+import dev.storefront.catalog.images.ImageGallery;
 import dev.storefront.common.ServiceContext;
 import dev.storefront.common.security.Principal;
 import dev.storefront.common.security.Role;
@@ -33,9 +35,11 @@ public final class CatalogService {
     private final ResponseCache cache;
     private final ActivityEvents activity;
     private final String cacheControl;
+    private final ImageGallery gallery;
 
-    public CatalogService(ServiceContext ctx, CatalogRepository repo, ResponseCache cache, ActivityEvents activity) {
+    public CatalogService(ServiceContext ctx, CatalogRepository repo, ResponseCache cache, ActivityEvents activity, ImageGallery gallery) {
         this.ctx = ctx;
+        this.gallery = gallery;
         this.activity = activity;
         this.repo = repo;
         this.cache = cache;
@@ -128,18 +132,21 @@ public final class CatalogService {
         Principal caller = ctx.authz().role(req, Role.ADMIN, Role.VENDOR);
         UUID id = Params.pathId(req, "id", "Product");
         UUID ownerOnly = caller.isAdmin() ? null : caller.userId();
-        boolean deleted = ctx.db().inTransaction(tx -> {
-            boolean gone = repo.delete(tx, id, ownerOnly);
-            if (gone) {
-                repo.bumpVersion(tx);
-                ctx.outbox().append(tx, "storefront.product.deleted", Map.of("id", id));
+        // the image objects are recorded for deletion in the same transaction, deleted once it commits
+        List<ImageCleanup.Pending> orphaned = ctx.db().inTransaction(tx -> {
+            List<ImageCleanup.Pending> images = gallery.orphanWithProduct(tx, id, ownerOnly);
+            if (!repo.delete(tx, id, ownerOnly)) {
+                return null;
             }
-            return gone;
+            repo.bumpVersion(tx);
+            ctx.outbox().append(tx, "storefront.product.deleted", Map.of("id", id));
+            return images;
         });
-        if (!deleted) {
+        if (orphaned == null) {
             throw notOwnedOrMissing(id);
         }
         cache.productChanged(id);
+        gallery.cleanup().deleteNow(orphaned);
         Responses.ok(res, Map.of("id", id, "deleted", true));
     }
 

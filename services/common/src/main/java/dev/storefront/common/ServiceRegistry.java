@@ -22,7 +22,7 @@ public final class ServiceRegistry {
             List.of("refresh-token-cleanup", "signing-key-reload"), true);
     public static final ServiceDefinition CATALOG = new ServiceDefinition("catalog", 8082,
             List.of("/api/products", "/api/categories", "/ai/prices"), List.of("/internal/catalog"), true, Map.of(),
-            List.of("activity-flush", "price-feeds"), true);
+            List.of("activity-flush", "price-feeds", "image-cleanup"), true);
     public static final ServiceDefinition INVENTORY = new ServiceDefinition("inventory", 8083,
             List.of("/api/inventory"), List.of("/internal/inventory"), true, ordered(
                     "storefront.product.created", "ProductCreatedHandler",

@@ -12,12 +12,14 @@ import dev.storefront.common.web.Json;
 
 /**
  * A product as catalog puts it on the wire (its events and its internal list), as search shows it again.
- * Fields catalog may add later are ignored rather than refused: they are catalog's to add.
+ * Fields catalog may add later are ignored rather than refused: they are catalog's to add. {@code media}
+ * (catalog's uploaded images with their variants) is carried through untouched, so result cards can offer
+ * a srcset as catalog's own lists do.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SearchProduct(UUID id, String name, String description, BigDecimal price, String currency,
                             UUID categoryId, String categorySlug, UUID vendorId, List<String> images,
-                            Map<String, Object> attributes, Instant createdAt, Instant updatedAt) {
+                            Map<String, Object> attributes, List<JsonNode> media, Instant createdAt, Instant updatedAt) {
 
     static SearchProduct from(JsonNode json) {
         SearchProduct p = Json.convert(json, SearchProduct.class);

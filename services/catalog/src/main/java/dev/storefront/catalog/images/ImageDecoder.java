@@ -22,7 +22,7 @@ import dev.storefront.common.web.FieldError;
  * Decides what an upload is from its bytes alone (ImageIO's readers test the magic bytes; TwelveMonkeys adds
  * WebP and a sturdier JPEG reader), checks its pixel size from the header before any pixel is decoded, then
  * decodes it, subsampled when it is far larger than the largest variant (a 40-megapixel photo is read at
- * a quarter of the memory).
+ * a quarter of the memory), and turns it as a JPEG's EXIF Orientation says ({@link ExifOrientation}).
  */
 public final class ImageDecoder {
     /** ImageIO's format names we accept, as they are written on the wire. */
@@ -43,7 +43,7 @@ public final class ImageDecoder {
         this.targetSide = targetSide;
     }
 
-    /** The decoded pixels and what the file was: format (jpeg|png|webp) and its size in the header. */
+    /** The decoded pixels, upright, and what the file was: format (jpeg|png|webp) and its size as seen (upright). */
     public record Decoded(BufferedImage image, String format, int width, int height) {
     }
 
@@ -65,7 +65,11 @@ public final class ImageDecoder {
                     param.setSourceSubsampling(step, step, 0, 0);
                 }
                 BufferedImage image = reader.read(0, param);
-                return new Decoded(image, format, width, height);
+                // the variants carry no EXIF, so a camera's rotation tag is applied to the pixels
+                int orientation = format.equals("jpeg") ? ExifOrientation.of(bytes) : ExifOrientation.NORMAL;
+                image = ExifOrientation.apply(image, orientation);
+                boolean swap = ExifOrientation.swapsSides(orientation);
+                return new Decoded(image, format, swap ? height : width, swap ? width : height);
             } finally {
                 reader.dispose();
             }

@@ -22,11 +22,10 @@ import io.helidon.dbclient.DbExecute;
  * remove, reorder and choose the primary one. Every change rewrites the product's copy of its images,
  * bumps the catalog version and appends {@code product.updated}, in one transaction. A file that fails
  * any check is refused before anything is written; objects written for an upload whose transaction then
- * fails are deleted again.
+ * fails are deleted again. Objects a removal orphans are recorded in its transaction and deleted after it
+ * commits ({@link ImageCleanup}: a failed or interrupted delete is retried by the image-cleanup job).
  */
 public final class ImageGallery {
-    private static final System.Logger LOG = System.getLogger(ImageGallery.class.getName());
-
     private final ServiceContext ctx;
     private final CatalogRepository catalog;
     private final ImageRepository images;
@@ -34,11 +33,12 @@ public final class ImageGallery {
     private final ImageSettings settings;
     private final ImageDecoder decoder;
     private final Consumer<UUID> productChanged;
+    private final ImageCleanup cleanup;
     /** Decoding and scaling take much memory for a moment: two at a time per process. */
     private final Semaphore decoding = new Semaphore(2);
 
     public ImageGallery(ServiceContext ctx, CatalogRepository catalog, ImageRepository images, ObjectStorage storage,
-                        ImageSettings settings, Consumer<UUID> productChanged) {
+                        ImageSettings settings, ImageCleanup cleanup, Consumer<UUID> productChanged) {
         this.ctx = ctx;
         this.catalog = catalog;
         this.images = images;
@@ -46,6 +46,7 @@ public final class ImageGallery {
         this.settings = settings;
         this.decoder = new ImageDecoder(settings.maxSide(), settings.maxPixels(), ImageVariants.Kind.FULL.side);
         this.productChanged = productChanged;
+        this.cleanup = cleanup;
     }
 
     public ImageSettings settings() {
@@ -54,6 +55,11 @@ public final class ImageGallery {
 
     public ObjectStorage storage() {
         return storage;
+    }
+
+    /** Deletes the objects of removed images and deleted products, now or, failing that, later. */
+    public ImageCleanup cleanup() {
+        return cleanup;
     }
 
     public List<ProductImage> list(UUID productId) {
@@ -93,23 +99,45 @@ public final class ImageGallery {
                 return added;
             });
         } catch (RuntimeException e) {
-            deleteQuietly(written);
+            cleanup.deleteOrQueue(written); // written but never recorded: nothing points at them
             throw e;
         }
     }
 
-    /** Removes an image and its objects; the next image becomes primary when the primary goes. */
+    /**
+     * Removes an image; its objects are recorded for deletion in the same transaction and deleted once it
+     * commits (or by the image-cleanup job when that fails). The next image becomes primary when the primary goes.
+     */
     public List<ProductImage> remove(UUID productId, UUID ownerOnly, UUID imageId) {
-        ProductImage[] removed = {null};
+        List<List<ImageCleanup.Pending>> orphaned = new ArrayList<>(1);
         List<ProductImage> left = change(productId, ownerOnly, (tx, current) -> {
-            removed[0] = find(current, imageId);
+            ProductImage removed = find(current, imageId);
             images.delete(tx, imageId);
+            orphaned.clear(); // a retried transaction starts again
+            orphaned.add(cleanup.enqueue(tx, keysOf(removed)));
             List<ProductImage> rest = current.stream().filter(i -> !i.id().equals(imageId)).toList();
-            UUID primary = removed[0].primary() ? (rest.isEmpty() ? null : rest.getFirst().id()) : primaryOf(rest);
+            UUID primary = removed.primary() ? (rest.isEmpty() ? null : rest.getFirst().id()) : primaryOf(rest);
             return place(tx, productId, rest.stream().map(ProductImage::id).toList(), rest, primary);
         });
-        deleteQuietly(removed[0].variants().values().stream().map(ProductImage.Variant::key).toList());
+        cleanup.deleteNow(orphaned.getFirst());
         return left;
+    }
+
+    /**
+     * Inside the transaction that deletes a product: locks its row (an upload to it waits, so no image
+     * added meanwhile is missed) and records all its image objects for deletion. Delete them with
+     * {@code cleanup().deleteNow(..)} once the transaction commits. Empty when the product is gone or not
+     * the caller's ({@code ownerOnly} null means an admin).
+     */
+    public List<ImageCleanup.Pending> orphanWithProduct(DbExecute tx, UUID productId, UUID ownerOnly) {
+        if (images.lockProduct(tx, productId, ownerOnly).isEmpty()) {
+            return List.of();
+        }
+        return cleanup.enqueue(tx, images.listIn(tx, productId).stream().flatMap(i -> keysOf(i).stream()).toList());
+    }
+
+    private static List<String> keysOf(ProductImage image) {
+        return image.variants().values().stream().map(ProductImage.Variant::key).toList();
     }
 
     /** Puts the images in the given order: {@code imageIds} must name each of the product's images once. */
@@ -141,20 +169,6 @@ public final class ImageGallery {
             added++;
         }
         return added;
-    }
-
-    /** The product's image objects, for deleting them with the product. */
-    public List<String> keysOf(UUID productId) {
-        return images.list(productId).stream().flatMap(i -> i.variants().values().stream()).map(ProductImage.Variant::key).toList();
-    }
-
-    public void deleteQuietly(List<String> keys) {
-        try {
-            storage.delete(keys);
-        } catch (RuntimeException e) {
-            // an orphaned object costs storage only: no row points at it and its key is never reused
-            LOG.log(System.Logger.Level.WARNING, "Could not delete " + keys.size() + " image objects: " + e.getMessage());
-        }
     }
 
     private interface Change<T> {

@@ -22,10 +22,12 @@ import io.helidon.config.Config;
  * @param maxSide       widest or tallest image accepted, from the header, before decoding
  * @param maxPixels     most pixels accepted, from the header, before decoding
  * @param maxImages     images per product
+ * @param cleanupEvery  how often the image-cleanup job retries object deletions left over (0: never)
  */
 public record ImageSettings(Optional<URI> endpoint, String region, String bucket, boolean pathStyle,
                             String accessKey, String secretKey, boolean createBucket, String publicBaseUrl,
-                            int presignSeconds, int maxBytes, int maxSide, long maxPixels, int maxImages) {
+                            int presignSeconds, int maxBytes, int maxSide, long maxPixels, int maxImages,
+                            java.time.Duration cleanupEvery) {
     public static final String PREFIX = "storefront.catalog.images.";
 
     public static ImageSettings from(Config config) {
@@ -43,7 +45,8 @@ public record ImageSettings(Optional<URI> endpoint, String region, String bucket
                 c.get("max-bytes").asInt().orElse(10 * 1024 * 1024),
                 c.get("max-side").asInt().orElse(12_000),
                 c.get("max-pixels").asLong().orElse(40_000_000L),
-                c.get("max-per-product").asInt().orElse(12));
+                c.get("max-per-product").asInt().orElse(12),
+                java.time.Duration.ofSeconds(Math.max(0, c.get("cleanup-seconds").asInt().orElse(60))));
     }
 
     public boolean storageConfigured() {

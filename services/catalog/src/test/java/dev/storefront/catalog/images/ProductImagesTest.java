@@ -36,7 +36,8 @@ class ProductImagesTest {
             .set("storefront.catalog.images.s3.bucket", "images-test")
             .set("storefront.catalog.images.s3.access-key", EmbeddedS3.ACCESS_KEY)
             .set("storefront.catalog.images.s3.secret-key", EmbeddedS3.SECRET_KEY)
-            .set("storefront.catalog.images.s3.create-bucket", "true");
+            .set("storefront.catalog.images.s3.create-bucket", "true")
+            .set("storefront.catalog.images.cleanup-seconds", "0"); // the tests drive the clean-up rounds
     private static final UUID VENDOR = UUID.randomUUID();
     private static final UUID OTHER_VENDOR = UUID.randomUUID();
     private static final TestHttp http = CATALOG.http();
@@ -229,6 +230,134 @@ class ProductImagesTest {
         assertThat(picture.getWidth()).isEqualTo(480);
         // a drawn picture, not a flat tile: the centre (the object) differs from the corner (the background)
         assertThat(picture.getRGB(240, 240)).isNotEqualTo(picture.getRGB(5, 5));
+    }
+
+    @Test
+    void aPortraitTakenTurnedIsStoredUprightWithoutItsExif() throws Exception {
+        // the sensor's pixels: landscape 300x200, a red block in the stored top-left corner; EXIF 6 says
+        // "turn a quarter clockwise to view", so upright it is a 200x300 portrait with the block top-right
+        java.awt.image.BufferedImage stored = TestImages.picture(300, 200, false);
+        java.awt.Graphics2D g = stored.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, 300, 200);
+        g.setColor(java.awt.Color.RED);
+        g.fillRect(0, 0, 60, 60);
+        g.dispose();
+        byte[] jpeg = TestImages.jpegWithOrientation(stored, 6);
+        UUID product = product();
+
+        TestHttp.Reply reply = upload(product, vendor(), "portrait.jpg", "image/jpeg", jpeg);
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+        assertThat(reply.data().path("width").asInt()).isEqualTo(200);
+        assertThat(reply.data().path("height").asInt()).isEqualTo(300);
+        JsonNode full = reply.data().path("variants").path("full");
+        assertThat(full.path("width").asInt()).isEqualTo(200);
+        assertThat(full.path("height").asInt()).isEqualTo(300);
+        assertThat(reply.data().path("variants").path("thumb").path("height").asInt()).isEqualTo(160);
+        HttpResponse<byte[]> file = fetch(full.path("url").asText());
+        assertThat(new String(file.body(), StandardCharsets.ISO_8859_1)).doesNotContain("Exif"); // nothing left to turn it twice
+        java.awt.image.BufferedImage upright = ImageIO.read(new ByteArrayInputStream(file.body()));
+        assertThat(upright.getWidth()).isEqualTo(200);
+        assertThat(upright.getHeight()).isEqualTo(300);
+        assertThat(isRed(upright.getRGB(200 - 20, 20))).as("top right is the red block").isTrue();
+        assertThat(isRed(upright.getRGB(20, 20))).as("top left").isFalse();
+        assertThat(isRed(upright.getRGB(200 - 20, 300 - 20))).as("bottom right").isFalse();
+    }
+
+    private static boolean isRed(int rgb) {
+        int r = (rgb >> 16) & 0xFF;
+        int g = (rgb >> 8) & 0xFF;
+        int b = rgb & 0xFF;
+        return r > 200 && g < 60 && b < 60; // JPEG shifts colours a little
+    }
+
+    private static long deletionsUnder(UUID product) {
+        return CATALOG.count("SELECT count(*) FROM image_object_deletions WHERE object_key LIKE ?", "products/" + product + "/%");
+    }
+
+    @Test
+    void deletingAProductDeletesItsImageObjectsOnceTheDeleteCommits() {
+        UUID product = product();
+        for (int i = 0; i < 2; i++) {
+            assertThat(upload(product, vendor(), i + ".png", "image/png", TestImages.png(120 + i, 90, false)).status()).isEqualTo(201);
+        }
+        assertThat(objects(product)).isEqualTo(6);
+        // another vendor may not, and nothing is touched when they try
+        assertThat(http.delete("/api/products/" + product, CATALOG.token(OTHER_VENDOR, Role.VENDOR)).status()).isIn(403, 404);
+        assertThat(objects(product)).isEqualTo(6);
+        assertThat(deletionsUnder(product)).isZero();
+
+        TestHttp.Reply deleted = http.delete("/api/products/" + product, vendor());
+
+        assertThat(deleted.status()).as(deleted.toString()).isEqualTo(200);
+        assertThat(objects(product)).isZero();
+        assertThat(deletionsUnder(product)).as("the recorded deletions are done and cleared").isZero();
+        assertThat(CATALOG.count("SELECT count(*) FROM product_images WHERE product_id = ?", product)).isZero();
+    }
+
+    @Test
+    void objectsOfADeleteCommittedJustBeforeACrashAreDeletedByTheCleanupJob() {
+        UUID product = product();
+        assertThat(upload(product, vendor(), "a.jpg", "image/jpeg", TestImages.jpeg(200, 100)).status()).isEqualTo(201);
+        ImageGallery gallery = CATALOG.module().gallery();
+        // the delete's transaction, committed; the process dies before the objects are deleted
+        CATALOG.context().db().inTransaction(tx -> {
+            List<ImageCleanup.Pending> orphaned = gallery.orphanWithProduct(tx, product, null);
+            assertThat(orphaned).hasSize(3);
+            tx.dml("DELETE FROM products WHERE id = ?", product);
+            return orphaned;
+        });
+        assertThat(objects(product)).isEqualTo(3);
+        assertThat(deletionsUnder(product)).isEqualTo(3);
+        assertThat(CATALOG.count("SELECT count(*) FROM image_object_deletions WHERE object_key LIKE ? AND next_attempt_at > now()",
+                "products/" + product + "/%")).as("not due at once: the request deletes them itself").isEqualTo(3);
+
+        // a later start: the job (here on a 100 ms schedule) finds them due and deletes them
+        CATALOG.sql("UPDATE image_object_deletions SET next_attempt_at = now() WHERE object_key LIKE 'products/" + product + "/%'");
+        try (var job = new ImageCleanup(CATALOG.context().db(), gallery.storage(), java.time.Duration.ofMillis(100)).job().start()) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> objects(product) == 0 && deletionsUnder(product) == 0);
+        }
+    }
+
+    @Test
+    void aDeleteTheStoreRefusesIsKeptAndRetriedWithAGrowingPause() throws Exception {
+        UUID product = product();
+        assertThat(upload(product, vendor(), "a.jpg", "image/jpeg", TestImages.jpeg(200, 100)).status()).isEqualTo(201);
+        CATALOG.context().db().inTransaction(tx -> {
+            List<ImageCleanup.Pending> orphaned = gallery().orphanWithProduct(tx, product, null);
+            tx.dml("DELETE FROM products WHERE id = ?", product);
+            return orphaned;
+        });
+        String due = "UPDATE image_object_deletions SET next_attempt_at = now() WHERE object_key LIKE 'products/" + product + "/%'";
+        CATALOG.sql(due);
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        ImageSettings unreachable = new ImageSettings(java.util.Optional.of(URI.create("http://127.0.0.1:" + closedPort)), "us-east-1",
+                "images-test", true, EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, false, "", 0, 1024, 100, 10_000, 1,
+                java.time.Duration.ZERO);
+        try (ObjectStorage down = new ObjectStorage(unreachable)) {
+            new ImageCleanup(CATALOG.context().db(), down, java.time.Duration.ZERO).round();
+        }
+        assertThat(CATALOG.count("SELECT count(*) FROM image_object_deletions WHERE object_key LIKE ? AND attempts = 1 "
+                + "AND last_error IS NOT NULL AND next_attempt_at > now() + interval '50 seconds'", "products/" + product + "/%"))
+                .as("kept, with the error, paused a minute").isEqualTo(3);
+        assertThat(objects(product)).isEqualTo(3);
+
+        CATALOG.sql(due); // a minute later
+        gallery().cleanup().round();
+        assertThat(deletionsUnder(product)).isZero();
+        assertThat(objects(product)).isZero();
+        assertThat(ImageCleanup.pauseAfter(1)).hasMinutes(1);
+        assertThat(ImageCleanup.pauseAfter(4)).hasMinutes(8);
+        assertThat(ImageCleanup.pauseAfter(30)).hasHours(6);
+    }
+
+    private static ImageGallery gallery() {
+        return CATALOG.module().gallery();
     }
 
     @Test

@@ -56,7 +56,6 @@ final class TestImages {
 
     /** A JPEG carrying an EXIF segment whose ImageDescription holds {@link #SECRET}. */
     static byte[] jpegWithExif(int width, int height) throws IOException {
-        byte[] jpeg = jpeg(width, height);
         byte[] text = (SECRET + "\0").getBytes(StandardCharsets.US_ASCII);
         ByteArrayOutputStream tiff = new ByteArrayOutputStream();
         DataOutputStream t = new DataOutputStream(tiff);
@@ -70,14 +69,32 @@ final class TestImages {
         t.writeInt(8 + 2 + 12 + 4);
         t.writeInt(0);          // no next IFD
         t.write(text);
-        byte[] payload = tiff.toByteArray();
+        return withExif(jpeg(width, height), tiff.toByteArray());
+    }
+
+    /**
+     * A JPEG as a camera writes a photo taken turned: the pixels as the sensor saw them and an EXIF
+     * Orientation tag (little-endian TIFF, as most cameras write it) saying how to turn them to view.
+     */
+    static byte[] jpegWithOrientation(BufferedImage stored, int orientation) throws IOException {
+        java.nio.ByteBuffer tiff = java.nio.ByteBuffer.allocate(8 + 2 + 12 + 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        tiff.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
+        tiff.putShort((short) 1);                                     // one entry
+        tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1);  // Orientation, SHORT, one value
+        tiff.putShort((short) orientation).putShort((short) 0);       // the value, left-justified in 4 bytes
+        tiff.putInt(0);                                               // no next IFD
+        return withExif(encode(stored, "jpg"), tiff.array());
+    }
+
+    /** The JPEG with an APP1 Exif segment holding the TIFF structure put right after its SOI. */
+    private static byte[] withExif(byte[] jpeg, byte[] tiff) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         DataOutputStream o = new DataOutputStream(out);
         o.write(jpeg, 0, 2);    // SOI
         o.writeShort(0xFFE1);   // APP1
-        o.writeShort(2 + 6 + payload.length);
+        o.writeShort(2 + 6 + tiff.length);
         o.writeBytes("Exif\0\0");
-        o.write(payload);
+        o.write(tiff);
         o.write(jpeg, 2, jpeg.length - 2);
         return out.toByteArray();
     }
