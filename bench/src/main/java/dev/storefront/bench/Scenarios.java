@@ -319,7 +319,7 @@ final class Scenarios {
                     + "and drops each export (" + sinkExports + ").";
             default -> "Tracing on: every span sampled and exported over OTLP/HTTP to " + options.tracing() + ".";
         });
-        if (browse != null || cart != null || checkout != null || !flashes.isEmpty()) {
+        if (options.needsShoppers() && (cart != null || checkout != null || !flashes.isEmpty())) {
             report.note("Shoppers are rows in auth's users table with tokens signed by auth's own key (registering 10,000 through the API "
                 + "costs two bcrypt rounds each and auth rate-limits registrations per address); carts are filled through the cart API.");
         }
