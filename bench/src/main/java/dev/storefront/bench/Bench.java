@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * <pre>
  *   java -jar bench/target/storefront-bench.jar --launcher launcher/target/storefront-launcher.jar
  *        [--mode one|split] [--quick] [--port 18080] [--repeats 3] [--only browse,checkout,...] [--jfr]
- *        [--tracing off|sink|http://collector:4318]
+ *        [--tracing off|sink|http://collector:4318] [--products N]
  * </pre>
  */
 public final class Bench {
@@ -35,7 +35,7 @@ public final class Bench {
      *                OTLP/HTTP endpoint URL: the platform's {@code storefront.tracing.otlp-endpoint}
      */
     record Options(boolean split, boolean quick, int port, int repeats, Path launcherJar, Path resultsRoot, boolean jfr,
-                   Set<String> only, String tracing) {
+                   Set<String> only, String tracing, int products) {
         static Options parse(String[] args) {
             List<String> a = Arrays.asList(args);
             boolean quick = a.contains("--quick");
@@ -48,7 +48,8 @@ public final class Bench {
                     Integer.parseInt(value(a, "--repeats", quick ? "1" : "3")),
                     Path.of(value(a, "--launcher", "launcher/target/storefront-launcher.jar")).toAbsolutePath(),
                     Path.of(value(a, "--results", "bench/results")).toAbsolutePath(), a.contains("--jfr"),
-                    only.isBlank() ? Set.of() : Set.of(only.split(",")), tracing(value(a, "--tracing", "off")));
+                    only.isBlank() ? Set.of() : Set.of(only.split(",")), tracing(value(a, "--tracing", "off")),
+                    Integer.parseInt(value(a, "--products", "0")));
         }
 
         private static String tracing(String value) {
@@ -69,7 +70,12 @@ public final class Bench {
 
         /** Everything but the ceilings needs the platform (start-up is measured whenever it starts). */
         boolean needsPlatform() {
-            return Set.of("browse", "scale", "cart", "checkout", "flash", "startup").stream().anyMatch(this::runs);
+            return Set.of("browse", "scale", "cart", "checkout", "flash", "startup", "index").stream().anyMatch(this::runs);
+        }
+
+        /** Shoppers, stock and carts are seeded only for the scenarios that use them. */
+        boolean needsShoppers() {
+            return Set.of("cart", "checkout", "flash").stream().anyMatch(this::runs);
         }
     }
 
@@ -80,6 +86,12 @@ public final class Bench {
             return quick
                     ? new Sizes(10_000, 1_000, 1_000, 400, 20, 1_000, 2, 4, 0, 3, 1, 20)
                     : new Sizes(100_000, 1_000, 10_000, 2_000, 100, 10_000, 3, 10, 2, 10, 10, 40);
+        }
+
+        /** The same with another catalog size ({@code --products}; 0 keeps it). */
+        Sizes withProducts(int n) {
+            return n <= 0 ? this : new Sizes(n, smallCatalog, shoppers, flashShoppers, flashUnits, spreadProducts, warmup, measure,
+                    refinements, pgbenchSeconds, pgbenchScale, scaleRate);
         }
     }
 
@@ -93,7 +105,7 @@ public final class Bench {
 
     private Bench(Options options) {
         this.options = options;
-        this.sizes = Sizes.of(options.quick());
+        this.sizes = Sizes.of(options.quick()).withProducts(options.products());
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         this.out = options.resultsRoot().resolve(stamp + "-" + (options.split() ? "split" : "one") + (options.quick() ? "-quick" : ""));
         // logs, JFR recordings, the launcher snapshot: big and not worth keeping in the repository

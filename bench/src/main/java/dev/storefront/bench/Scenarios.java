@@ -48,6 +48,12 @@ final class Scenarios {
     private String tracingEndpoint;
     private String sinkExports;
     private final List<Flash> flashes = new ArrayList<>();
+    /** Search index rebuilds measured: from scratch, on an admin's request, at a restart. */
+    private final List<SearchIndex.Build> indexBuilds = new ArrayList<>();
+    /** The subject of the admin token the bench signs to read the search index's progress. */
+    private static final String BENCH_ADMIN = "00000000-0000-4000-8000-0000000be9c0";
+    /** How long a rebuild may take: from scratch, 100,000 products at tens of products/s would be most of an hour. */
+    private static final java.time.Duration INDEX_WAIT = java.time.Duration.ofMinutes(75);
 
     Scenarios(Bench.Options options, Bench.Sizes sizes, Path out, GatlingRunner gatling, Map<String, Object> raw,
               Ceilings ceilings, Report report) {
@@ -110,6 +116,9 @@ final class Scenarios {
         // the first start migrates and makes auth's key: not counted; then each repeat is a timed restart
         System.out.println("bench: starting the platform (" + (options.split() ? "split" : "one process") + ") on port " + options.port());
         start(PREFIX, "first-start").close();
+        if (options.runs("index")) {
+            indexFromScratch(seeder);
+        }
         Platform platform = null;
         for (int r = 0; r < options.repeats(); r++) {
             if (platform != null) {
@@ -124,8 +133,28 @@ final class Scenarios {
         }
         raw.put("startup", Map.of("wallMs", startWallMs, "launcherReportedMs", startReportedMs, "serviceMs", serviceStartMs));
         try (Platform p = platform) {
+            // every start rebuilds the search index in the background: measure once it holds the whole catalog
+            indexBuilds.add(SearchIndex.await(new Api(p.baseUrl()), seeder.token(BENCH_ADMIN, "admin"),
+                    "at a restart, embedding cache warm", INDEX_WAIT, null));
             underLoad(p, seeder);
         }
+    }
+
+    /**
+     * Issue 19's (c): the search index from scratch, its embedding cache emptied first, so every product is embedded
+     * by the model; then an admin's rebuild on the same platform (the cache now holds every vector).
+     */
+    private void indexFromScratch(Seeder seeder) throws Exception {
+        boolean cleared = SearchIndex.clearEmbeddingCache(seeder);
+        System.out.println("bench: search index from scratch" + (cleared ? " (embedding cache emptied)" : " (this build has no embedding cache)"));
+        try (Platform p = start(PREFIX, "index-from-scratch")) {
+            Api api = new Api(p.baseUrl());
+            String admin = seeder.token(BENCH_ADMIN, "admin");
+            indexBuilds.add(SearchIndex.await(api, admin, "from scratch at start, " + (cleared ? "embedding cache empty" : "no embedding cache"),
+                    INDEX_WAIT, null));
+            indexBuilds.add(SearchIndex.rebuild(api, admin, "admin's rebuild (POST /api/search/index), same platform", INDEX_WAIT));
+        }
+        raw.put("searchIndex", indexBuilds);
     }
 
     /** Catalog scale, the small side: the same queries against 1,000 products. */
@@ -133,6 +162,7 @@ final class Scenarios {
         Seeder small = new Seeder(SMALL_PREFIX, launcherJar);
         small.ensureProducts(sizes.smallCatalog(), out.resolve("logs/generate-1k.log"));
         try (Platform p = start(SMALL_PREFIX, "catalog-1k")) {
+            SearchIndex.await(new Api(p.baseUrl()), small.token(BENCH_ADMIN, "admin"), "1,000 products", INDEX_WAIT, null);
             Workload.Data data = new Workload.Data(small.sampleProducts(1000), small.categorySlugs(), small.searchWords(300),
                     List.of(), List.of());
             scale("small", sizes.smallCatalog(), p, data);
@@ -171,14 +201,17 @@ final class Scenarios {
         Api api = new Api(p.baseUrl());
         String admin = adminToken(api);
 
-        System.out.printf("bench: seeding %,d shoppers ...%n", sizes.shoppers());
-        List<String> tokens = seeder.shoppers(sizes.shoppers());
+        List<String> tokens = List.of();
         List<String> spread = seeder.spreadProducts(sizes.spreadProducts());
-        seeder.ensureStock(api, admin, spread, 1_000_000);
-        int flashFrom = sizes.shoppers() - sizes.flashShoppers();
+        if (options.needsShoppers()) {
+            System.out.printf("bench: seeding %,d shoppers ...%n", sizes.shoppers());
+            tokens = seeder.shoppers(sizes.shoppers());
+            seeder.ensureStock(api, admin, spread, 1_000_000);
+            seeder.ensureCarts(api, tokens, spread.subList(0, spread.size() / 2), 2);
+        }
+        int flashFrom = Math.max(0, tokens.size() - sizes.flashShoppers());
         List<String> regular = tokens.subList(0, flashFrom);
         List<String> flashTokens = tokens.subList(flashFrom, tokens.size());
-        seeder.ensureCarts(api, tokens, spread.subList(0, spread.size() / 2), 2);
         Workload.Data data = new Workload.Data(seeder.sampleProducts(5000), seeder.categorySlugs(), seeder.searchWords(300),
                 regular, spread.subList(spread.size() / 2, spread.size()));
 
@@ -264,13 +297,14 @@ final class Scenarios {
 
     void rows() {
         double trivial = ceilings.trivialRate();
-        searchRow("browse: list with filters and pages, search, product page", "req/s with p99 <= 50 ms", browse, "req/s",
+        searchRow("browse: catalog's list with filters and pages, search service's search, product page", "req/s with p99 <= 50 ms", browse, "req/s",
                 trivial, "trivial endpoint", 0.30);
         searchRow("cart churn: add, update, remove", "req/s with p99 <= 50 ms", cart, "req/s",
                 ceilings.spreadWriteTps.median(), "spread-rows write TPS", 0.50);
         searchRow("checkout: full saga, simulated provider", "checkouts/s with p99 <= 250 ms", checkout, "checkouts/s",
                 ceilings.checkoutWritesTps.median(), "checkout-shaped TPS", 0.30);
         flashRow();
+        indexRows();
         startupRows();
         memoryRows();
         scaleRow();
@@ -285,7 +319,7 @@ final class Scenarios {
                     + "and drops each export (" + sinkExports + ").";
             default -> "Tracing on: every span sampled and exported over OTLP/HTTP to " + options.tracing() + ".";
         });
-        if (browse != null || cart != null || checkout != null || !flashes.isEmpty()) {
+        if (options.needsShoppers() && (cart != null || checkout != null || !flashes.isEmpty())) {
             report.note("Shoppers are rows in auth's users table with tokens signed by auth's own key (registering 10,000 through the API "
                 + "costs two bcrypt rounds each and auth rate-limits registrations per address); carts are filled through the cart API.");
         }
@@ -328,6 +362,17 @@ final class Scenarios {
                         + per + "); slowest answer " + Bench.spread(slowest, "ms"),
                 "10 s answer limit", Bench.pct(slowest.median() / Bench.FLASH_ANSWER_MS) + " of the limit",
                 "exactly " + f.units() + " confirmed, no oversell, no 5xx, all answered <= 10 s", allCorrect));
+    }
+
+    private void indexRows() {
+        raw.put("searchIndex", indexBuilds);
+        for (SearchIndex.Build b : indexBuilds) {
+            report.add(new Report.Row("search index: " + b.label(), "products/s, rebuild start to done (the service's clock)",
+                    String.format(java.util.Locale.ROOT, "%,d products in %s s = %s products/s (%,d embedded by the model, %,d from the cache); "
+                                    + "load %s -> %s", b.products(), Bench.fmt(b.seconds()), Bench.fmt(b.productsPerSecond()), b.embedded(),
+                            b.fromCache(), b.loadBefore(), b.loadAfter()),
+                    "", "", "", null));
+        }
     }
 
     private void startupRows() {
@@ -390,12 +435,12 @@ final class Scenarios {
         double listBig = Spread.of(scaleP99.get("list large")).median();
         double search1 = Spread.of(scaleP99.get("search small")).median();
         double searchBig = Spread.of(scaleP99.get("search large")).median();
-        double worst = Math.max(listBig / list1, searchBig / search1);
-        report.add(new Report.Row("catalog scale: list/search p99 at " + String.format("%,d", sizes.products()) + " vs "
+        report.add(new Report.Row("catalog scale: catalog's list / search service's search p99 at " + String.format("%,d", sizes.products()) + " vs "
                         + String.format("%,d", sizes.smallCatalog()) + " products",
                 "p99 ms at " + Bench.fmt(sizes.scaleRate()) + " req/s",
                 "list " + Bench.spread(Spread.of(scaleP99.get("list large")), "ms") + ", search " + Bench.spread(Spread.of(scaleP99.get("search large")), "ms"),
                 "list " + Bench.fmt(list1) + " ms, search " + Bench.fmt(search1) + " ms at " + String.format("%,d", sizes.smallCatalog()),
-                "list " + Bench.fmt(listBig / list1) + "x, search " + Bench.fmt(searchBig / search1) + "x", "within 2x", worst <= 2));
+                "list " + Bench.fmt(listBig / list1) + "x, search " + Bench.fmt(searchBig / search1) + "x", "list within 2x, search within 1.3x",
+                listBig / list1 <= 2 && searchBig / search1 <= 1.3));
     }
 }

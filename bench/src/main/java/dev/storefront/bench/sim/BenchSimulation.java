@@ -122,8 +122,8 @@ public class BenchSimulation extends Simulation {
     }
 
     /**
-     * A shopper's page view: a filtered, sorted, paged list (40%), a search (30%) or a product
-     * page (30%). Catalog scale uses only lists and searches (the queries that grow with the catalog).
+     * A shopper's page view: a filtered, sorted, paged list from catalog (40%), a search of the search
+     * service (30%) or a product page (30%). Catalog scale uses only lists and searches (the queries that grow with the catalog).
      */
     private Session browse(Session session, boolean withProductPages) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
@@ -142,10 +142,12 @@ public class BenchSimulation extends Simulation {
             return session.set("req", "list").set("url", url.toString());
         }
         if (pick < 7) {
+            // the search service, as the storefront's search box asks it (hybrid: keyword and semantic, fused)
             String word = d.searchWords().isEmpty() ? "lamp" : d.searchWords().get(r.nextInt(d.searchWords().size()));
-            StringBuilder url = new StringBuilder("/api/products?limit=20&q=")
+            StringBuilder url = new StringBuilder("/api/search?limit=20&q=")
                     .append(java.net.URLEncoder.encode(word, java.nio.charset.StandardCharsets.UTF_8));
-            // catalog scale always varies the filters too, so that its answers come from the database, not the cache
+            // catalog scale always varies the filters too: search caches no answers, only each query's vector,
+            // so every request runs the index's query (after the warm-up, the words' vectors are the cache's)
             if (!withProductPages || r.nextBoolean()) {
                 url.append("&minPrice=").append(5 * r.nextInt(40)).append("&page=").append(1 + r.nextInt(3));
             }

@@ -23,8 +23,12 @@ final class IndexRebuild {
     private static final System.Logger LOG = System.getLogger(IndexRebuild.class.getName());
     static final int PAGE = 500;
 
-    /** Where a rebuild is; {@code state} is running, done or failed. */
-    record Progress(String state, long indexed, long removed, long inIndex, Instant startedAt, Instant finishedAt, String error) {
+    /**
+     * Where a rebuild is; {@code state} is running, done or failed. Of the products indexed, {@code embedded} were
+     * embedded by the model and {@code fromCache} had their vector in the embedding cache.
+     */
+    record Progress(String state, long indexed, long removed, long inIndex, long embedded, long fromCache, Instant startedAt,
+                    Instant finishedAt, String error) {
     }
 
     private final ServiceClient catalog;
@@ -38,7 +42,10 @@ final class IndexRebuild {
     private volatile boolean loaded;
     private volatile boolean requested = true;
     private volatile boolean stopping;
-    private volatile Progress progress = new Progress("pending", 0, 0, 0, null, null, null);
+    /** The indexer's counters when this rebuild began (events index products meanwhile too: counted as well). */
+    private volatile long embeddedBefore;
+    private volatile long fromCacheBefore;
+    private volatile Progress progress = new Progress("pending", 0, 0, 0, 0, 0, null, null, null);
 
     IndexRebuild(ServiceClient catalog, CategoryTree categories, ProductIndexer indexer, ProductIndex index) {
         this.catalog = catalog;
@@ -83,17 +90,28 @@ final class IndexRebuild {
         stopping = true;
     }
 
+    private long embedded() {
+        return indexer.embedded() - embeddedBefore;
+    }
+
+    private long fromCache() {
+        return indexer.fromCache() - fromCacheBefore;
+    }
+
     private boolean round() throws Exception {
         if (!requested) {
             return false;
         }
         Instant started = Instant.now();
-        progress = new Progress("running", 0, 0, index.size(), started, null, null);
+        embeddedBefore = indexer.embedded();
+        fromCacheBefore = indexer.fromCache();
+        progress = new Progress("running", 0, 0, index.size(), 0, 0, started, null, null);
         LOG.log(Level.INFO, "search index: rebuilding from catalog");
         try {
             rebuild(started);
         } catch (Exception e) {
-            progress = new Progress("failed", progress.indexed(), 0, index.size(), started, Instant.now(), e.getMessage());
+            progress = new Progress("failed", progress.indexed(), 0, index.size(), embedded(), fromCache(), started, Instant.now(),
+                    e.getMessage());
             LOG.log(Level.WARNING, "search index: rebuild failed after " + progress.indexed() + " products: " + e.getMessage());
             throw e; // the job retries after a pause
         }
@@ -116,8 +134,9 @@ final class IndexRebuild {
             indexer.refresh();
             products.forEach(p -> seen.add(p.id()));
             indexed += products.size();
-            progress = new Progress("running", indexed, 0, index.size(), started, null, null);
-            LOG.log(Level.INFO, "search index: " + indexed + " products read from catalog");
+            progress = new Progress("running", indexed, 0, index.size(), embedded(), fromCache(), started, null, null);
+            LOG.log(Level.INFO, "search index: " + indexed + " products read from catalog (" + embedded() + " embedded, "
+                    + fromCache() + " from the embedding cache)");
             if (products.size() < PAGE) {
                 break;
             }
@@ -131,8 +150,8 @@ final class IndexRebuild {
         requested = false;
         loaded = true;
         Instant finished = Instant.now();
-        progress = new Progress("done", indexed, removed, index.size(), started, finished, null);
+        progress = new Progress("done", indexed, removed, index.size(), embedded(), fromCache(), started, finished, null);
         LOG.log(Level.INFO, "search index: rebuilt, " + indexed + " products in " + Duration.between(started, finished).toMillis()
-                + " ms, " + removed + " removed");
+                + " ms (" + embedded() + " embedded, " + fromCache() + " from the embedding cache), " + removed + " removed");
     }
 }

@@ -32,6 +32,7 @@ final class ProductDeletedHandler extends EventHandler {
         }
         try {
             indexer.delete(id.get(), event.time() != null ? event.time() : Instant.now());
+            EmbeddingCache.delete(tx, id.get());
             indexer.refresh();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -13,7 +13,9 @@ import io.helidon.webserver.http.HttpRouting;
  * The search service: a Lucene index of the catalog on each replica (BM25, HNSW vectors of all-MiniLM-L6-v2,
  * facets, completions), loaded from catalog at start and on an admin's request ({@link IndexRebuild}) and kept
  * current by catalog's product events and inventory's availability events, which every replica receives; searches under
- * /api/search (and the seed's /ai/search, /ai/index). Ready once its first full load has finished.
+ * /api/search (and the seed's /ai/search, /ai/index). Ready once its first full load has finished. The products'
+ * vectors are kept in search's database ({@link EmbeddingCache}), shared by the replicas: a start embeds only
+ * what changed since any replica last embedded it.
  */
 public final class SearchModule implements ServiceModule {
     private final ServiceContext ctx;
@@ -21,19 +23,22 @@ public final class SearchModule implements ServiceModule {
     private final IndexRebuild rebuild;
     private final SearchService service;
     private final List<EventHandler> handlers;
+    private final Embeddings embeddings;
 
     private SearchModule(ServiceContext ctx) {
         this.ctx = ctx;
         this.index = new ProductIndex();
-        Embeddings embeddings = new Embeddings();
+        Embeddings embeddings = new Embeddings(ctx.config().get("storefront.search.embedding-threads").asInt()
+                .orElse(Runtime.getRuntime().availableProcessors()));
         CategoryTree categories = new CategoryTree(ctx.publicClient("catalog"));
-        ProductIndexer indexer = new ProductIndexer(index, categories, embeddings);
+        ProductIndexer indexer = new ProductIndexer(index, categories, embeddings, new EmbeddingCache(ctx.db()));
         this.rebuild = new IndexRebuild(ctx.client("catalog"), categories, indexer, index);
         rebuild.withStock(new StockLoad(ctx.client("inventory"), index));
         this.service = new SearchService(ctx, new ProductSearch(index, embeddings), new Suggestions(index), rebuild);
         this.handlers = List.of(new ProductCreatedHandler(indexer), new ProductUpdatedHandler(indexer),
                 new ProductDeletedHandler(indexer), new AvailabilityChangedHandler(index));
         ctx.onClose(rebuild::stop);
+        this.embeddings = embeddings;
     }
 
     public static SearchModule create(ServiceContext ctx) {
@@ -52,6 +57,11 @@ public final class SearchModule implements ServiceModule {
 
     IndexRebuild rebuild() {
         return rebuild;
+    }
+
+    /** Products this replica's model embedded since start (the rest came from the embedding cache). */
+    long embedded() {
+        return embeddings.embedded();
     }
 
     @Override
@@ -80,6 +90,7 @@ public final class SearchModule implements ServiceModule {
     @Override
     public void close() {
         ServiceModule.super.close();
+        embeddings.close();
         try {
             index.close();
         } catch (IOException e) {
