@@ -43,7 +43,8 @@ import io.nats.client.impl.NatsMessage;
  * </ol>
  * Usage: {@code java -cp storefront-bench.jar dev.storefront.bench.AnalyticsBench --launcher launcher.jar
  * [--port 18180] [--results bench/results] [--big 10000000] [--seconds 15] [--rounds 3] [--only browse|queries]}.
- * Browse runs off/on {@code --rounds} times, interleaved (off, on, off, on...), so the shared machine's
+ * Browse runs off/on (in split mode; "on" with analytics ingesting and with it paused) {@code --rounds} times,
+ * interleaved (off, on, off, on...), so the shared machine's
  * changing load hits both alike; each query is measured {@code --rounds} times and the medians reported.
  */
 final class AnalyticsBench {
@@ -135,13 +136,17 @@ final class AnalyticsBench {
     }
 
     private Platform start(boolean views, String label) throws Exception {
+        return start(views, false, label);
+    }
+
+    private Platform start(boolean views, boolean split, String label) throws Exception {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("storefront.db.name-prefix", PREFIX);
         props.put("storefront.events.stream", TAG.toUpperCase(Locale.ROOT));
         props.put("storefront.events.subject-prefix", TAG);
         props.put("storefront.catalog.activity.enabled", String.valueOf(views));
         props.put("storefront.analytics.batches-per-minute", "100000"); // the bench measures throughput, not the limiter
-        return Platform.launcher(launcherJar, false, port, props, List.of(), out.resolve("logs/" + label + ".log"), out.resolve("tmp"));
+        return Platform.launcher(launcherJar, split, port, props, List.of(), out.resolve("logs/" + label + ".log"), out.resolve("tmp"));
     }
 
     private String base() {
@@ -214,47 +219,82 @@ final class AnalyticsBench {
     // ---- browse ------------------------------------------------------------------------------------
 
     /**
-     * Browse with view events off, then on, {@code rounds} times over (a fresh platform each time): the
-     * medians and ranges of each, and the median of the per-pair ratios (each "on" against the "off"
-     * just before it, the nearest in time and so in load).
+     * Browse with view events off, then on, {@code rounds} times over, in split mode (each service its own
+     * JVM, as on Kubernetes): a fresh platform with views off, then one with views on measured twice, first
+     * with analytics consuming, then with analytics' JVM paused (SIGSTOP) for the run, so what remains is
+     * catalog's own price of the events (buffer, flush, outbox, relay); analytics is resumed after and
+     * catches up from the stream. On this 2-core machine the first "on" also pays analytics' ingestion on
+     * the cores catalog uses; on a cluster analytics has its own. Medians, ranges and the median of the
+     * per-pair ratios (each against the "off" just before it, the nearest in time and so in load).
      */
     private void browseInterleaved(Seeder seeder) throws Exception {
         List<Double> offs = new ArrayList<>();
         List<Double> ons = new ArrayList<>();
+        List<Double> paused = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
+        List<Double> pausedRatios = new ArrayList<>();
         List<String> sequence = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             for (boolean views : new boolean[] {false, true}) {
-                try (Platform p = start(views, (views ? "views-on-" : "views-off-") + (r + 1))) {
+                try (Platform p = start(views, true, (views ? "views-on-" : "views-off-") + (r + 1))) {
                     if (r == 0 && !views) {
                         seeder.ensureProducts(1_000, out.resolve("logs/products.log"));
                     }
                     closedLoop(seeder.sampleProducts(1_000), 10); // warm-up: a fresh JVM's JIT, the response cache, the pools
-                    Map<String, Long> before = ThreadCpu.snapshot(p.pid(), PREFIX);
-                    long t0 = System.nanoTime();
-                    double rate = closedLoop(seeder.sampleProducts(1_000), seconds);
-                    cpu.add(String.format(Locale.ROOT, "- views %s, round %d (%.0f req/s): %s", views ? "on" : "off", r + 1, rate,
-                            ThreadCpu.between(before, ThreadCpu.snapshot(p.pid(), PREFIX), (System.nanoTime() - t0) / 1e9, 10)));
+                    double rate = measuredBrowse(seeder, p, views ? "on" : "off", r);
                     (views ? ons : offs).add(rate);
                     sequence.add(String.format(Locale.ROOT, "%s %.0f", views ? "on" : "off", rate));
                     if (views) {
                         ratios.add(rate / offs.getLast() - 1);
+                        long analytics = p.servicePids().get("analytics");
+                        signal("STOP", analytics);
+                        try {
+                            double still = measuredBrowse(seeder, p, "on, analytics paused", r);
+                            paused.add(still);
+                            pausedRatios.add(still / offs.getLast() - 1);
+                            sequence.add(String.format(Locale.ROOT, "on/paused %.0f", still));
+                        } finally {
+                            signal("CONT", analytics);
+                        }
                     }
                 }
             }
         }
         Spread off = Spread.of(offs);
         Spread on = Spread.of(ons);
+        Spread still = Spread.of(paused);
         Spread diff = Spread.of(ratios);
-        note("browse product pages req/s, view events off (median of " + rounds + ")",
+        Spread pausedDiff = Spread.of(pausedRatios);
+        note("browse product pages req/s, view events off (split mode, median of " + rounds + ")",
                 String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", off.median(), off.min(), off.max()));
-        note("browse product pages req/s, view events on (median of " + rounds + ")",
+        note("browse product pages req/s, view events on, analytics ingesting on the same 2 cores (median of " + rounds + ")",
                 String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", on.median(), on.min(), on.max()));
-        note("browse, on against the off just before it (median of " + rounds + " pairs)",
-                String.format(Locale.ROOT, "%+.1f%% (%+.1f%% to %+.1f%%); in order: %s", diff.median() * 100, diff.min() * 100, diff.max() * 100,
-                        String.join(", ", sequence)));
+        note("browse product pages req/s, view events on, analytics paused: catalog's own cost (median of " + rounds + ")",
+                String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", still.median(), still.min(), still.max()));
+        note("browse, on (analytics ingesting) against the off just before it (median of " + rounds + " pairs)",
+                String.format(Locale.ROOT, "%+.1f%% (%+.1f%% to %+.1f%%)", diff.median() * 100, diff.min() * 100, diff.max() * 100));
+        note("browse, on (analytics paused) against the off just before it (median of " + rounds + " pairs)",
+                String.format(Locale.ROOT, "%+.1f%% (%+.1f%% to %+.1f%%); in order: %s", pausedDiff.median() * 100, pausedDiff.min() * 100,
+                        pausedDiff.max() * 100, String.join(", ", sequence)));
     }
 
+    /** One measured closed-loop browse run, with where the CPU went (per service JVM, database, load generator). */
+    private double measuredBrowse(Seeder seeder, Platform p, String label, int round) throws Exception {
+        Map<String, Long> pids = p.servicePids();
+        Map<String, Long> before = ThreadCpu.snapshot(pids, PREFIX);
+        long t0 = System.nanoTime();
+        double rate = closedLoop(seeder.sampleProducts(1_000), seconds);
+        cpu.add(String.format(Locale.ROOT, "- views %s, round %d (%.0f req/s): %s", label, round + 1, rate,
+                ThreadCpu.between(before, ThreadCpu.snapshot(pids, PREFIX), (System.nanoTime() - t0) / 1e9, 10)));
+        return rate;
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        int rc = new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).inheritIO().start().waitFor();
+        if (rc != 0) {
+            throw new IllegalStateException("kill -" + name + " " + pid + " failed (" + rc + ")");
+        }
+    }
 
     private double closedLoop(List<String> products, int secs) throws Exception {
         AtomicLong ok = new AtomicLong();

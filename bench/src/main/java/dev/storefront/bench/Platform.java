@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * and reads peak RSS from /proc.
  */
 final class Platform implements AutoCloseable {
-    static final List<String> SERVICES = List.of("auth", "catalog", "inventory", "cart", "order", "checkout", "payment", "notify");
+    static final List<String> SERVICES = List.of("auth", "catalog", "inventory", "cart", "order", "checkout", "payment", "notify",
+            "analytics", "search");
     private static final Pattern READY = Pattern.compile("Storefront is ready in (\\d+) ms");
 
     private final Process process;
@@ -49,9 +50,11 @@ final class Platform implements AutoCloseable {
 
     private static Map<String, Integer> splitPorts() {
         Map<String, Integer> ports = new LinkedHashMap<>();
-        for (int i = 0; i < SERVICES.size(); i++) {
+        for (int i = 0; i < 8; i++) { // auth 8081 ... notify 8088 (ServiceRegistry's split ports; web is 8089)
             ports.put(SERVICES.get(i), 8081 + i);
         }
+        ports.put("analytics", 8090);
+        ports.put("search", 8091);
         return ports;
     }
 

@@ -27,14 +27,29 @@ final class ThreadCpu {
     /** CPU ticks so far, per group. */
     static Map<String, Long> snapshot(long jvmPid, String dbPrefix) {
         Map<String, Long> ticks = new HashMap<>();
+        addJvm(ticks, jvmPid, name -> "jvm: " + name);
+        return addRest(ticks, dbPrefix);
+    }
+
+    /** Split mode: CPU ticks so far per service JVM (all its threads), database and the rest. */
+    static Map<String, Long> snapshot(Map<String, Long> serviceJvms, String dbPrefix) {
+        Map<String, Long> ticks = new HashMap<>();
+        serviceJvms.forEach((service, pid) -> addJvm(ticks, pid, name -> "jvm " + service));
+        return addRest(ticks, dbPrefix);
+    }
+
+    private static void addJvm(Map<String, Long> ticks, long jvmPid, java.util.function.UnaryOperator<String> group) {
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", String.valueOf(jvmPid), "task"))) {
             for (Path task : tasks) {
                 String name = read(task.resolve("comm")).strip().replaceAll("[-0-9]+$", "");
-                ticks.merge("jvm: " + name, ticksOf(task.resolve("stat")), Long::sum);
+                ticks.merge(group.apply(name), ticksOf(task.resolve("stat")), Long::sum);
             }
         } catch (IOException e) {
             // the JVM is gone: nothing to add
         }
+    }
+
+    private static Map<String, Long> addRest(Map<String, Long> ticks, String dbPrefix) {
         List<String> backends = Db.strings("postgres", "SELECT pid || ' ' || datname FROM pg_stat_activity WHERE datname LIKE ?",
                 dbPrefix.replace("_", "\\_") + "%");
         for (String line : backends) {
