@@ -110,8 +110,10 @@ class TracingTest {
             assertThat(answer.statusCode()).isEqualTo(200);
             assertThat(answer.headers().firstValue("X-Request-Id")).contains(traceId);
 
-            SpanData request = spans.getFinishedSpanItems().stream().filter(s -> s.getKind() == io.opentelemetry.api.trace.SpanKind.SERVER)
-                    .findFirst().orElseThrow();
+            // the server span ends after the answer's last byte has left, so the client may read it first
+            SpanData request = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> spans.getFinishedSpanItems().stream().filter(s -> s.getKind() == io.opentelemetry.api.trace.SpanKind.SERVER)
+                            .findFirst(), java.util.Optional::isPresent).orElseThrow();
             assertThat(request.getName()).isEqualTo("GET /api/things/{id}");
             assertThat(request.getTraceId()).isEqualTo(traceId);
             assertThat(request.getParentSpanId()).isEqualTo(callerSpan);
