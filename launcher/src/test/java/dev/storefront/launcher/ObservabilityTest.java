@@ -77,7 +77,15 @@ class ObservabilityTest {
                 assertThat(json.statusCode()).as(json.uri().toString()).isEqualTo(200);
                 assertThat(json.headers().firstValue("Content-Type").orElse("")).as(json.uri().toString()).contains("json");
                 assertThat(json.body()).as(json.uri() + " " + json.headers().map()).startsWith("{");
-                JsonNode doc = JSON.readTree(json.body());
+                JsonNode doc;
+                try {
+                    doc = JSON.readTree(json.body());
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) { // name the document and its line
+                    int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+                    String[] lines = json.body().split("\n", -1);
+                    throw new AssertionError(json.uri() + " is not JSON at line " + line + ": "
+                            + (line > 0 && line <= lines.length ? lines[line - 1].strip() : "?"), e);
+                }
                 assertThat(doc.path("openapi").asText()).startsWith("3.");
                 Set<String> jsonPaths = new TreeSet<>();
                 doc.path("paths").fieldNames().forEachRemaining(jsonPaths::add);
