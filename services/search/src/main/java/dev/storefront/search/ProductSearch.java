@@ -23,6 +23,7 @@ import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.FloatVectorSimilarityQuery;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
@@ -47,6 +48,11 @@ final class ProductSearch {
     /** How far down each list reciprocal rank fusion looks, and its k (60, as in the paper that named it). */
     static final int FUSION_DEPTH = 100;
     static final int FUSION_K = 60;
+    /**
+     * How many nearest products the semantic side considers (more when a page reaches further): ten pages of 20.
+     * At 100,000 products, hybrid p50 was 24 ms with 1,000 nearest and 13 ms with 200.
+     */
+    static final int SEMANTIC_DEPTH = 200;
 
     record Result(List<JsonNode> items, long total, Map<String, Object> facets) {
     }
@@ -64,9 +70,7 @@ final class ProductSearch {
         IndexSearcher searcher = index.acquire();
         try {
             Query filter = filter(query);
-            Query semantic = query.q() == null || query.mode().equals("keyword") ? null
-                    : new FloatVectorSimilarityQuery(ProductDocument.VECTOR, embeddings.query(query.q()),
-                            score(MIN_COSINE - 0.05f), score(MIN_COSINE), filter);
+            Query semantic = query.q() == null || query.mode().equals("keyword") ? null : semantic(searcher, query, filter);
             // in hybrid the keyword side adds only products with every word: a partial match of a sentence ("water"
             // in "water the lawn" finding a camping stove) is noise beside the semantic side, which covers meaning
             Query keyword = query.q() == null ? null : and(KeywordQuery.of(query.q(), query.mode().equals("hybrid")), filter);
@@ -87,6 +91,21 @@ final class ProductSearch {
         } finally {
             index.release(searcher);
         }
+    }
+
+    /**
+     * The products close enough in meaning, among the {@link #SEMANTIC_DEPTH} nearest within the filters (or as many
+     * as the page reaches): one walk of the HNSW graph, done here once (Lucene rewrites a k-nearest query to those
+     * documents), then the similarity threshold checked against just them. A bare similarity query over the whole graph matched most of the catalog
+     * at a threshold this low (74,660 of 100,000 products for "sweater") and walked it again for every use (the
+     * ranking, the facets): semantic p50 294 ms at 100,000 products.
+     */
+    private Query semantic(IndexSearcher searcher, SearchQuery query, Query filter) throws IOException {
+        float[] vector = embeddings.query(query.q());
+        int depth = Math.max(SEMANTIC_DEPTH, query.page().page() * query.page().limit());
+        Query nearest = searcher.rewrite(new KnnFloatVectorQuery(ProductDocument.VECTOR, vector, depth,
+                filter instanceof BooleanQuery b && b.clauses().size() == 1 ? null : filter));
+        return new FloatVectorSimilarityQuery(ProductDocument.VECTOR, vector, score(MIN_COSINE - 0.05f), score(MIN_COSINE), nearest);
     }
 
     private ScoreDoc[] rank(IndexSearcher searcher, SearchQuery query, Query keyword, Query semantic, Query matches, int window)
