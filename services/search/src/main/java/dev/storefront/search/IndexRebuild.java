@@ -22,6 +22,7 @@ import dev.storefront.common.http.ServiceClient;
 final class IndexRebuild {
     private static final System.Logger LOG = System.getLogger(IndexRebuild.class.getName());
     static final int PAGE = 500;
+    private static final long REFRESH_NANOS = Duration.ofSeconds(3).toNanos();
 
     /**
      * Where a rebuild is; {@code state} is running, done or failed. Of the products indexed, {@code embedded} were
@@ -126,12 +127,18 @@ final class IndexRebuild {
         Set<UUID> seen = new HashSet<>();
         UUID after = null;
         long indexed = 0;
+        long refreshed = System.nanoTime();
         while (!stopping) {
             JsonNode page = catalog.get("/internal/catalog/products/all?limit=" + PAGE + (after == null ? "" : "&after=" + after));
             List<SearchProduct> products = new ArrayList<>();
             page.forEach(node -> products.add(SearchProduct.from(node)));
             indexer.upsert(products);
-            indexer.refresh();
+            if (System.nanoTime() - refreshed > REFRESH_NANOS) {
+                // shoppers see the load as it goes, a few seconds behind; a refresh per page flushed a small segment
+                // every 500 products, each merged again and again
+                indexer.refresh();
+                refreshed = System.nanoTime();
+            }
             products.forEach(p -> seen.add(p.id()));
             indexed += products.size();
             progress = new Progress("running", indexed, 0, index.size(), embedded(), fromCache(), started, null, null);
@@ -146,7 +153,9 @@ final class IndexRebuild {
             return;
         }
         int removed = index.removeUnseen(seen, started);
-        indexer.refresh();
+        long merging = System.nanoTime();
+        index.compact();
+        LOG.log(Level.INFO, "search index: merged into one segment in " + (System.nanoTime() - merging) / 1_000_000 + " ms");
         requested = false;
         loaded = true;
         Instant finished = Instant.now();

@@ -149,6 +149,16 @@ final class ProductIndex implements AutoCloseable {
         searchers.maybeRefreshBlocking();
     }
 
+    /**
+     * Merges the index into one segment and makes that visible: after a full load it is in many (Lucene flushes and
+     * merges as it goes), and every query walks each segment's HNSW graph and term dictionary on its own. Not
+     * synchronized: events keep writing meanwhile, into new segments.
+     */
+    void compact() throws IOException {
+        writer.forceMerge(1);
+        refresh();
+    }
+
     IndexSearcher acquire() throws IOException {
         return searchers.acquire();
     }
@@ -165,7 +175,7 @@ final class ProductIndex implements AutoCloseable {
     @Override
     public void close() throws IOException {
         searchers.close();
-        writer.close();
+        writer.rollback(); // aborts a merge in progress (the index is thrown away below, nothing to commit)
         directory.close();
         try (Stream<Path> files = Files.walk(path)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -73,7 +73,9 @@ final class ProductSearch {
             Query semantic = query.q() == null || query.mode().equals("keyword") ? null : semantic(searcher, query, filter);
             // in hybrid the keyword side adds only products with every word: a partial match of a sentence ("water"
             // in "water the lawn" finding a camping stove) is noise beside the semantic side, which covers meaning
-            Query keyword = query.q() == null ? null : and(KeywordQuery.of(query.q(), query.mode().equals("hybrid")), filter);
+            // rewritten once here: the typo-tolerant terms expand against the term dictionary, which the ranking and the
+            // facets would each do again
+            Query keyword = query.q() == null ? null : searcher.rewrite(and(KeywordQuery.of(query.q(), query.mode().equals("hybrid")), filter));
             Query matches = query.q() == null ? filter : switch (query.mode()) {
                 case "keyword" -> keyword;
                 case "semantic" -> semantic;
