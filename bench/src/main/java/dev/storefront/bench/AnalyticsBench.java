@@ -220,15 +220,17 @@ final class AnalyticsBench {
 
     /**
      * Browse with view events off, then on, {@code rounds} times over, in split mode (each service its own
-     * JVM, as on Kubernetes): a fresh platform with views off, then one with views on measured twice, first
-     * with analytics consuming, then with analytics' JVM paused (SIGSTOP) for the run, so what remains is
-     * catalog's own price of the events (buffer, flush, outbox, relay); analytics is resumed after and
-     * catches up from the stream. On this 2-core machine the first "on" also pays analytics' ingestion on
-     * the cores catalog uses; on a cluster analytics has its own. Medians, ranges and the median of the
-     * per-pair ratios (each against the "off" just before it, the nearest in time and so in load).
+     * JVM, as on Kubernetes). Each platform is measured twice in a row, so both sides have the same age (a fresh
+     * JVM's JIT keeps warming through the first run): views off twice; views on first with analytics consuming,
+     * then with analytics' JVM paused (SIGSTOP) for the run, so what remains is catalog's own price of the events
+     * (buffer, flush, outbox, relay); analytics is resumed after and catches up from the stream. Each "on" is set
+     * against the "off" in the same position just before it (the nearest in time and so in load). On this 2-core
+     * machine the first "on" also pays analytics' ingestion on the cores catalog uses; on a cluster analytics has
+     * its own. Medians, ranges and the median of the per-pair ratios.
      */
     private void browseInterleaved(Seeder seeder) throws Exception {
         List<Double> offs = new ArrayList<>();
+        List<Double> offsSecond = new ArrayList<>();
         List<Double> ons = new ArrayList<>();
         List<Double> paused = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
@@ -244,36 +246,43 @@ final class AnalyticsBench {
                     double rate = measuredBrowse(seeder, p, views ? "on" : "off", r);
                     (views ? ons : offs).add(rate);
                     sequence.add(String.format(Locale.ROOT, "%s %.0f", views ? "on" : "off", rate));
-                    if (views) {
-                        ratios.add(rate / offs.getLast() - 1);
-                        long analytics = p.servicePids().get("analytics");
-                        signal("STOP", analytics);
-                        try {
-                            double still = measuredBrowse(seeder, p, "on, analytics paused", r);
-                            paused.add(still);
-                            pausedRatios.add(still / offs.getLast() - 1);
-                            sequence.add(String.format(Locale.ROOT, "on/paused %.0f", still));
-                        } finally {
-                            signal("CONT", analytics);
-                        }
+                    if (!views) {
+                        double again = measuredBrowse(seeder, p, "off, second run", r);
+                        offsSecond.add(again);
+                        sequence.add(String.format(Locale.ROOT, "off/second %.0f", again));
+                        continue;
+                    }
+                    ratios.add(rate / offs.getLast() - 1);
+                    long analytics = p.servicePids().get("analytics");
+                    signal("STOP", analytics);
+                    try {
+                        double still = measuredBrowse(seeder, p, "on, analytics paused", r);
+                        paused.add(still);
+                        pausedRatios.add(still / offsSecond.getLast() - 1);
+                        sequence.add(String.format(Locale.ROOT, "on/paused %.0f", still));
+                    } finally {
+                        signal("CONT", analytics);
                     }
                 }
             }
         }
         Spread off = Spread.of(offs);
+        Spread offAgain = Spread.of(offsSecond);
         Spread on = Spread.of(ons);
         Spread still = Spread.of(paused);
         Spread diff = Spread.of(ratios);
         Spread pausedDiff = Spread.of(pausedRatios);
-        note("browse product pages req/s, view events off (split mode, median of " + rounds + ")",
+        note("browse product pages req/s, view events off, first run (split mode, median of " + rounds + ")",
                 String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", off.median(), off.min(), off.max()));
-        note("browse product pages req/s, view events on, analytics ingesting on the same 2 cores (median of " + rounds + ")",
+        note("browse product pages req/s, view events on, analytics ingesting on the same 2 cores, first run (median of " + rounds + ")",
                 String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", on.median(), on.min(), on.max()));
-        note("browse product pages req/s, view events on, analytics paused: catalog's own cost (median of " + rounds + ")",
+        note("browse product pages req/s, view events off, second run (median of " + rounds + ")",
+                String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", offAgain.median(), offAgain.min(), offAgain.max()));
+        note("browse product pages req/s, view events on, analytics paused, second run: catalog's own cost (median of " + rounds + ")",
                 String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", still.median(), still.min(), still.max()));
-        note("browse, on (analytics ingesting) against the off just before it (median of " + rounds + " pairs)",
+        note("browse, on (analytics ingesting) against off, first runs (median of " + rounds + " pairs)",
                 String.format(Locale.ROOT, "%+.1f%% (%+.1f%% to %+.1f%%)", diff.median() * 100, diff.min() * 100, diff.max() * 100));
-        note("browse, on (analytics paused) against the off just before it (median of " + rounds + " pairs)",
+        note("browse, on (analytics paused) against off, second runs (median of " + rounds + " pairs)",
                 String.format(Locale.ROOT, "%+.1f%% (%+.1f%% to %+.1f%%); in order: %s", pausedDiff.median() * 100, pausedDiff.min() * 100,
                         pausedDiff.max() * 100, String.join(", ", sequence)));
     }

@@ -27,7 +27,7 @@ final class CartItemAddedHandler extends EventHandler {
         }
         var user = Params.parseId(data.path("userId").asText(""));
         int quantity = Math.max(1, data.path("quantity").asInt(1));
-        repo.ingest(tx, List.of(new AnalyticsEvent(event.id(), AnalyticsEvent.ADD_TO_CART,
+        repo.ingestFromBus(tx, List.of(new AnalyticsEvent(event.id(), AnalyticsEvent.ADD_TO_CART,
                 event.time() == null ? Instant.now() : event.time(), "bus", user.orElse(null), null, product.get(),
                 null, null, quantity, null, null, null)));
     }

@@ -15,8 +15,8 @@ import io.helidon.dbclient.DbTransaction;
 /**
  * Catalog's batches of product views and searches ({@code storefront.product.activity}: {@code
  * {"events": [{"id", "type": "product_view"|"product_search", "productId", "query", "resultCount",
- * "sessionId", "occurredAt"}]}}). Each entry has its own id, so a batch redelivered, or an entry in two
- * batches, counts once; an entry that does not parse is skipped (catalog wrote it; nothing to ask back).
+ * "sessionId", "occurredAt"}]}}). The consumer runs each batch once; an entry in two batches (the same id and
+ * time) is stored and counted once; an entry that does not parse is skipped (catalog wrote it; nothing to ask back).
  */
 final class ProductActivityHandler extends EventHandler {
     private static final System.Logger LOG = System.getLogger(ProductActivityHandler.class.getName());
@@ -43,7 +43,7 @@ final class ProductActivityHandler extends EventHandler {
             }
         }
         if (!events.isEmpty()) {
-            repo.ingest(tx, events);
+            repo.ingestFromBus(tx, events);
         }
     }
 
