@@ -98,9 +98,9 @@ final class ProductSearch {
     /**
      * The products close enough in meaning, among the {@link #SEMANTIC_DEPTH} nearest within the filters (or as many
      * as the page reaches): one walk of the HNSW graph, done here once (Lucene rewrites a k-nearest query to those
-     * documents), then the similarity threshold checked against just them. A bare similarity query over the whole graph matched most of the catalog
-     * at a threshold this low (74,660 of 100,000 products for "sweater") and walked it again for every use (the
-     * ranking, the facets): semantic p50 294 ms at 100,000 products.
+     * documents), then the similarity threshold checked against just them. A bare similarity query over the whole
+     * graph matched most of the catalog at a threshold this low (74,660 of 100,000 products for "sweater") and walked
+     * it again for every use (the ranking, the facets): semantic p50 294 ms at 100,000 products.
      */
     private Query semantic(IndexSearcher searcher, SearchQuery query, Query filter) throws IOException {
         float[] vector = embeddings.query(query.q());
