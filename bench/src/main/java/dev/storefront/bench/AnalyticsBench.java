@@ -266,25 +266,25 @@ final class AnalyticsBench {
                 }
             }
         }
-        Spread off = Spread.of(offs);
-        Spread offAgain = Spread.of(offsSecond);
-        Spread on = Spread.of(ons);
-        Spread still = Spread.of(paused);
-        Spread diff = Spread.of(ratios);
-        Spread pausedDiff = Spread.of(pausedRatios);
-        note("browse product pages req/s, view events off, first run (split mode, median of " + rounds + ")",
-                String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", off.median(), off.min(), off.max()));
+        note("browse product pages req/s, view events off, first run (split mode, median of " + rounds + ")", rates(Spread.of(offs)));
         note("browse product pages req/s, view events on, analytics ingesting on the same 2 cores, first run (median of " + rounds + ")",
-                String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", on.median(), on.min(), on.max()));
-        note("browse product pages req/s, view events off, second run (median of " + rounds + ")",
-                String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", offAgain.median(), offAgain.min(), offAgain.max()));
+                rates(Spread.of(ons)));
+        note("browse product pages req/s, view events off, second run (median of " + rounds + ")", rates(Spread.of(offsSecond)));
         note("browse product pages req/s, view events on, analytics paused, second run: catalog's own cost (median of " + rounds + ")",
-                String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", still.median(), still.min(), still.max()));
-        note("browse, on (analytics ingesting) against off, first runs (median of " + rounds + " pairs)",
-                String.format(Locale.ROOT, "%+.1f%% (%+.1f%% to %+.1f%%)", diff.median() * 100, diff.min() * 100, diff.max() * 100));
+                rates(Spread.of(paused)));
+        note("browse, on (analytics ingesting) against off, first runs (median of " + rounds + " pairs)", percents(Spread.of(ratios)));
         note("browse, on (analytics paused) against off, second runs (median of " + rounds + " pairs)",
-                String.format(Locale.ROOT, "%+.1f%% (%+.1f%% to %+.1f%%); in order: %s", pausedDiff.median() * 100, pausedDiff.min() * 100,
-                        pausedDiff.max() * 100, String.join(", ", sequence)));
+                percents(Spread.of(pausedRatios)) + "; in order: " + String.join(", ", sequence));
+    }
+
+    /** A rate's median and range, e.g. "1141 (746-1350)". */
+    private static String rates(Spread s) {
+        return String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", s.median(), s.min(), s.max());
+    }
+
+    /** A ratio's median and range as percentages, e.g. "-4.7% (-8.8% to +65.9%)". */
+    private static String percents(Spread s) {
+        return String.format(Locale.ROOT, "%+.1f%% (%+.1f%% to %+.1f%%)", s.median() * 100, s.min() * 100, s.max() * 100);
     }
 
     /** One measured closed-loop browse run, with where the CPU went (per service JVM, database, load generator). */

@@ -105,8 +105,8 @@ final class ProductSearch {
     private Query semantic(IndexSearcher searcher, SearchQuery query, Query filter) throws IOException {
         float[] vector = embeddings.query(query.q());
         int depth = Math.max(SEMANTIC_DEPTH, query.page().page() * query.page().limit());
-        Query nearest = searcher.rewrite(new KnnFloatVectorQuery(ProductDocument.VECTOR, vector, depth,
-                filter instanceof BooleanQuery b && b.clauses().size() == 1 ? null : filter));
+        // no filter rather than one that takes every document: Lucene would first collect all of them in a bit set
+        Query nearest = searcher.rewrite(new KnnFloatVectorQuery(ProductDocument.VECTOR, vector, depth, narrows(filter) ? filter : null));
         return new FloatVectorSimilarityQuery(ProductDocument.VECTOR, vector, score(MIN_COSINE - 0.05f), score(MIN_COSINE), nearest);
     }
 
@@ -125,6 +125,11 @@ final class ProductSearch {
                 yield fused.scoreDocs;
             }
         };
+    }
+
+    /** {@link #filter} starts from every document and adds the query's clauses: with none added it narrows nothing. */
+    private static boolean narrows(Query filter) {
+        return !(filter instanceof BooleanQuery b && b.clauses().size() == 1);
     }
 
     private static Query filter(SearchQuery query) {
