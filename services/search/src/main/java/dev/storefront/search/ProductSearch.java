@@ -40,9 +40,9 @@ import org.apache.lucene.search.TopDocs;
  */
 final class ProductSearch {
     /**
-     * Cosine similarity a product needs to count as a semantic match (vectors are of unit length, so Lucene's dot-product score is (1 + cos) / 2).
-     * Measured over the labelled queries (RelevanceTest): 0.3 lost a third of semantic's recall, 0.2 still left
-     * some queries with no result.
+     * Cosine similarity a product needs to count as a semantic match (the vectors are of unit length, so Lucene's
+     * dot-product score is (1 + cos) / 2). Measured over the labelled queries (RelevanceTest): 0.3 lost a third of
+     * semantic's recall, 0.2 still left some queries with no result.
      */
     static final float MIN_COSINE = 0.1f;
     /** How far down each list reciprocal rank fusion looks, and its k (60, as in the paper that named it). */
