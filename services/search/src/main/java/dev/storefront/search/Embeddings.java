@@ -105,9 +105,9 @@ final class Embeddings implements AutoCloseable {
         return vectors;
     }
 
-    /** The vector of a shopper's query (the normalised text is the cache key). */
+    /** The vector of a shopper's query, of unit length as the index's are (the normalised text is the cache key). */
     float[] query(String q) {
-        return queries.get(q.strip().toLowerCase(java.util.Locale.ROOT), text -> model.embed(text).content().vector());
+        return queries.get(q.strip().toLowerCase(java.util.Locale.ROOT), text -> ProductDocument.unit(model.embed(text).content().vector()));
     }
 
     /** Product texts embedded by the model since start (not counting queries, nor vectors the cache had). */

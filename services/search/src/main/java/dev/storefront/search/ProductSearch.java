@@ -103,7 +103,7 @@ final class ProductSearch {
      * it again for every use (the ranking, the facets): semantic p50 294 ms at 100,000 products.
      */
     private Query semantic(IndexSearcher searcher, SearchQuery query, Query filter) throws IOException {
-        float[] vector = ProductDocument.unit(embeddings.query(query.q()));
+        float[] vector = embeddings.query(query.q());
         int depth = Math.max(SEMANTIC_DEPTH, query.page().page() * query.page().limit());
         // no filter rather than one that takes every document: Lucene would first collect all of them in a bit set
         Query nearest = searcher.rewrite(new KnnFloatVectorQuery(ProductDocument.VECTOR, vector, depth, narrows(filter) ? filter : null));
