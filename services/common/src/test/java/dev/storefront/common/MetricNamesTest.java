@@ -92,18 +92,24 @@ class MetricNamesTest {
     void anUnpublishedOutboxRowShowsInTheBacklogAndItsAgeAsTheRelayLag() throws Exception {
         String order = "service=\"order\"";
         try (Connection writer = ENV.jdbc("order"); Connection holder = ENV.jdbc("order")) {
-            UUID id = UUID.randomUUID();
-            try (PreparedStatement insert = writer.prepareStatement("INSERT INTO outbox (id, type, envelope, created_at) "
-                    + "VALUES (?, 'storefront.test.lagging', '{}', now() - interval '90 seconds')")) {
-                insert.setObject(1, id);
-                insert.executeUpdate();
-            }
-            // holding the row's lock keeps the running relay from publishing it (it skips locked rows)
+            // holding the row's lock keeps the running relay from publishing it (it skips locked rows); the relay may
+            // still publish a row between its insert and the lock, so a few fresh rows are tried
             holder.setAutoCommit(false);
-            try (PreparedStatement lock = holder.prepareStatement("SELECT id FROM outbox WHERE id = ? FOR UPDATE")) {
-                lock.setObject(1, id);
-                assertThat(lock.executeQuery().next()).as("the row is still unpublished").isTrue();
+            UUID id = null;
+            boolean held = false;
+            for (int attempt = 0; attempt < 5 && !held; attempt++) {
+                id = UUID.randomUUID();
+                try (PreparedStatement insert = writer.prepareStatement("INSERT INTO outbox (id, type, envelope, created_at) "
+                        + "VALUES (?, 'storefront.test.lagging', '{}', now() - interval '90 seconds')")) {
+                    insert.setObject(1, id);
+                    insert.executeUpdate();
+                }
+                try (PreparedStatement lock = holder.prepareStatement("SELECT id FROM outbox WHERE id = ? FOR UPDATE")) {
+                    lock.setObject(1, id);
+                    held = lock.executeQuery().next();
+                }
             }
+            assertThat(held).as("the row is still unpublished").isTrue();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 String scrape = get("/observe/metrics").body();
                 assertThat(Scrape.value(scrape, "storefront_outbox_lag_seconds", Map.of("service", "order")).orElse(-1))
